@@ -1,0 +1,77 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { SseHubError } from '../errors.js';
+import type { EventLog } from '../log/event-log.js';
+
+const positiveInt = z.number().int().positive();
+
+/**
+ * Everything `createHub` accepts. Validated once, at construction: a bad value
+ * fails with INVALID_CONFIG naming the option, never later at run time.
+ */
+export const hubOptionsSchema = z.object({
+  /** Directory of the SQLite files (created if missing). */
+  dataDir: z.string().min(1).default('./data'),
+  /** Keep the log in memory only (nothing survives a restart). */
+  ephemeral: z.boolean().default(false),
+  /** Interval of heartbeat comments on quiet streams. */
+  heartbeatMs: z.number().int().min(100).max(3_600_000).default(15_000),
+  /** The `retry:` reconnection delay sent to clients. */
+  retryMs: z.number().int().min(0).max(3_600_000).default(2_000),
+  /** Bytes a connection may have queued before it is dropped as a slow consumer. */
+  maxBufferBytes: z
+    .number()
+    .int()
+    .min(16 * 1024)
+    .default(1024 * 1024),
+  /** Close streams after this long (±10% jitter) so clients reconnect and resume. */
+  maxConnectionLifetimeMs: positiveInt.optional(),
+  /** Refuse new streams past this many (503). */
+  maxConnections: positiveInt.optional(),
+  /** Largest event data accepted by publish, in bytes. */
+  maxEventBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(64 * 1024 * 1024)
+    .default(256 * 1024),
+  maxTopicsPerConnection: positiveInt.max(1024).default(32),
+  maxTopicsPerEvent: positiveInt.max(1024).default(16),
+  /** Encoded events kept in memory to serve resumes without reading the log. */
+  recentEvents: z.number().int().min(0).default(10_000),
+  /** Retention: keep at most this many events. */
+  retentionEvents: positiveInt.optional().default(1_000_000),
+  /** Retention: drop events older than this. */
+  retentionAgeMs: positiveInt.optional().default(7 * 24 * 3_600_000),
+  retentionIntervalMs: positiveInt.default(5_000),
+  /** Origins allowed to use the API from a browser on another origin; `*` for any. */
+  corsOrigins: z.array(z.string().min(1)).optional(),
+  /** Log level when no logger is given. */
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type HubOptionsInput = z.input<typeof hubOptionsSchema> & {
+  /** A log adapter to use instead of the built-in SQLite or memory log. */
+  log?: EventLog;
+  /** A pino logger; by default one is made at `logLevel`. */
+  logger?: Logger;
+};
+
+export type HubConfig = z.output<typeof hubOptionsSchema>;
+
+/** Turns zod issues into one message a user can act on. */
+export function describeIssues(error: z.ZodError, prefix = ''): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.join('.');
+      return `${prefix}${path || '(options)'}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+export function parseHubOptions(input: HubOptionsInput): HubConfig {
+  const { log: _log, logger: _logger, ...rest } = input;
+  const result = hubOptionsSchema.strict().safeParse(rest);
+  if (!result.success) throw new SseHubError('INVALID_CONFIG', `Invalid hub options: ${describeIssues(result.error)}`);
+  return result.data;
+}

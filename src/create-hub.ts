@@ -1,0 +1,77 @@
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Logger, pino } from 'pino';
+import { type HubConfig, type HubOptionsInput, parseHubOptions } from './config/hub-options.js';
+import { SseHubError } from './errors.js';
+import { createRequestHandler, type HttpRoute, type RequestHandler } from './http/handler.js';
+import { Hub } from './hub/hub.js';
+import type { PublishInput } from './hub/publish-input.js';
+import type { EventLog, StoredEvent } from './log/event-log.js';
+import { MemoryEventLog } from './log/memory-log.js';
+import { SqliteEventLog } from './log/sqlite-log.js';
+
+export interface CreateHubOptions extends HubOptionsInput {
+  /** Extra HTTP routes, tried after the hub's own. */
+  routes?: readonly HttpRoute[];
+}
+
+/** An embedded hub: publish from code and mount `handler` on any node:http server. */
+export interface SseHub {
+  readonly hub: Hub;
+  readonly config: HubConfig;
+  readonly log: EventLog;
+  readonly logger: Logger;
+  /** node:http listener; also Express/Connect middleware (calls `next` for other paths). */
+  readonly handler: RequestHandler;
+  publish(input: PublishInput): Promise<StoredEvent>;
+  close(): Promise<void>;
+}
+
+/** Makes sure the data directory exists and is writable, with a message a user can act on. */
+export function prepareDataDir(dataDir: string): string {
+  const dir = resolve(dataDir);
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw new SseHubError(
+      'INVALID_CONFIG',
+      `The data directory ${dir} cannot be used: ${(err as Error).message}. Choose another with --data-dir or SSEHUB_DATA_DIR.`,
+      undefined,
+      { cause: err },
+    );
+  }
+  return dir;
+}
+
+export function defaultLog(config: HubConfig): EventLog {
+  if (config.ephemeral) return new MemoryEventLog({ capacity: config.retentionEvents ?? 100_000 });
+  return new SqliteEventLog({ file: join(prepareDataDir(config.dataDir), 'ssehub.db') });
+}
+
+/** Creates and starts a hub. Configuration is validated here, before anything opens. */
+export async function createHub(options: CreateHubOptions = {}): Promise<SseHub> {
+  const { routes, ...hubOptions } = options;
+  const config = parseHubOptions(hubOptions);
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { name: 'ssehub' } });
+  const log = options.log ?? defaultLog(config);
+  const hub = new Hub(
+    log,
+    {
+      ...config,
+      retention: { maxEvents: config.retentionEvents, maxAgeMs: config.retentionAgeMs },
+    },
+    logger,
+  );
+  await hub.start();
+  const handler = createRequestHandler(hub, { routes: routes ?? [], corsOrigins: config.corsOrigins, logger });
+  return {
+    hub,
+    config,
+    log,
+    logger,
+    handler,
+    publish: (input) => hub.publish(input),
+    close: () => hub.close(),
+  };
+}

@@ -1,0 +1,24 @@
+import { encodeMessageBytes } from '../protocol/encoder.js';
+
+/**
+ * Why a stream starts (or continues) with a `reset` event instead of replaying:
+ * - `unknown-id`: the Last-Event-ID is not an id this log ever gave out;
+ * - `history-trimmed`: retention removed events after it;
+ * - `log-replaced`: it belongs to another epoch (the log was wiped or replaced).
+ */
+export type ResetReason = 'unknown-id' | 'history-trimmed' | 'log-replaced';
+
+/** The event name clients listen for; documented in docs/protocol.md. */
+export const RESET_EVENT = 'reset';
+
+/**
+ * A `reset` event: the client must refetch its state. Its id is the log position
+ * the stream continues from, so a later resume starts there.
+ */
+export function resetFrame(reason: ResetReason, lastEventId: string | undefined, continueFromId: string): Buffer {
+  return encodeMessageBytes({
+    id: continueFromId,
+    event: RESET_EVENT,
+    data: JSON.stringify({ reason, lastEventId: lastEventId ?? null, id: continueFromId }),
+  });
+}

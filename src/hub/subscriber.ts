@@ -1,0 +1,116 @@
+import type { TopicMatcher } from '../protocol/topic.js';
+import type { Connection } from './connection.js';
+import type { EncodedEvent } from './encoded-event.js';
+
+export type SubscriberState = 'replaying' | 'live' | 'closed';
+
+export type CloseReason = 'client' | 'slow-consumer' | 'lifetime' | 'shutdown' | 'error';
+
+/**
+ * One client stream. While it replays history it parks live events in `pending`;
+ * once live it writes each batch as one chunk. `lastSeq` is the log position up to
+ * which the client is complete, so nothing is written twice across the
+ * replay/live boundary.
+ */
+export class Subscriber {
+  static #nextId = 1;
+  readonly id = Subscriber.#nextId++;
+  readonly patterns: readonly string[];
+  readonly matches: TopicMatcher;
+  readonly connection: Connection;
+  readonly openedAt: number;
+  readonly expiresAt: number;
+  state: SubscriberState = 'replaying';
+  lastSeq = 0;
+  lastWriteAt: number;
+  closeReason: CloseReason | undefined;
+  #pending: EncodedEvent[] = [];
+  #pendingBytes = 0;
+  readonly #maxBufferBytes: number;
+
+  constructor(options: {
+    connection: Connection;
+    patterns: readonly string[];
+    matches: TopicMatcher;
+    maxBufferBytes: number;
+    now: number;
+    lifetimeMs: number | undefined;
+  }) {
+    this.connection = options.connection;
+    this.patterns = options.patterns;
+    this.matches = options.matches;
+    this.#maxBufferBytes = options.maxBufferBytes;
+    this.openedAt = options.now;
+    this.lastWriteAt = options.now;
+    // Jitter of ±10% so clients opened together do not all reconnect together.
+    this.expiresAt =
+      options.lifetimeMs === undefined
+        ? Number.POSITIVE_INFINITY
+        : options.now + options.lifetimeMs * (0.9 + Math.random() * 0.2);
+  }
+
+  /**
+   * Delivers a batch of matching live events, `chunk` being their frames joined.
+   * The same chunk object goes to every subscriber of the same topics.
+   */
+  deliver(chunk: Buffer, events: readonly EncodedEvent[], now: number): void {
+    if (this.state === 'live') {
+      const last = (events[events.length - 1] as EncodedEvent).event.seq;
+      if (last <= this.lastSeq) return;
+      if ((events[0] as EncodedEvent).event.seq <= this.lastSeq) {
+        this.#writeEvents(events, now);
+        return;
+      }
+      this.lastSeq = last;
+      this.write(chunk, now);
+    } else if (this.state === 'replaying') {
+      for (const e of events) {
+        this.#pending.push(e);
+        this.#pendingBytes += e.frame.length;
+      }
+      if (this.#pendingBytes > this.#maxBufferBytes) this.close('slow-consumer');
+    }
+  }
+
+  /** Ends the replay: writes parked events newer than `lastSeq` and goes live. */
+  goLive(now: number): void {
+    if (this.state !== 'replaying') return;
+    const pending = this.#pending;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.state = 'live';
+    if (pending.length > 0) this.#writeEvents(pending, now);
+  }
+
+  #writeEvents(events: readonly EncodedEvent[], now: number): void {
+    const fresh = events.filter((e) => e.event.seq > this.lastSeq);
+    if (fresh.length === 0) return;
+    this.lastSeq = (fresh[fresh.length - 1] as EncodedEvent).event.seq;
+    this.write(fresh.length === 1 ? (fresh[0] as EncodedEvent).frame : Buffer.concat(fresh.map((e) => e.frame)), now);
+  }
+
+  /**
+   * Writes raw bytes unless that would push the connection's queue past its bound;
+   * then the subscriber is dropped (it resumes from the log when it returns).
+   */
+  write(chunk: Buffer, now: number): boolean {
+    if (this.state === 'closed') return false;
+    if (this.connection.bufferedBytes + chunk.length > this.#maxBufferBytes) {
+      this.close('slow-consumer');
+      return false;
+    }
+    this.lastWriteAt = now;
+    this.connection.write(chunk);
+    return true;
+  }
+
+  /** Releases the subscriber; `abort` drops queued bytes (slow consumers, errors). */
+  close(reason: CloseReason): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.closeReason = reason;
+    this.#pending = [];
+    if (reason === 'slow-consumer' || reason === 'error') this.connection.destroy();
+    else this.connection.end();
+  }
+}

@@ -1,0 +1,17 @@
+export type { HubConfig, HubOptionsInput } from './config/hub-options.js';
+export { type CreateHubOptions, createHub, type SseHub } from './create-hub.js';
+export { type ErrorCode, errorStatus, SseHubError } from './errors.js';
+export type { HttpRoute, RequestHandler } from './http/handler.js';
+export { NodeConnection } from './http/node-connection.js';
+export type { Connection } from './hub/connection.js';
+export { Hub, type HubStats, type SubscribeRequest } from './hub/hub.js';
+export type { PublishInput } from './hub/publish-input.js';
+export { RESET_EVENT, type ResetReason } from './hub/reset.js';
+export { formatEventId, parseEventId } from './log/event-id.js';
+export type { EventInput, EventLog, LogPosition, RetentionPolicy, StoredEvent } from './log/event-log.js';
+export { MemoryEventLog } from './log/memory-log.js';
+export { SqliteEventLog } from './log/sqlite-log.js';
+export { encodeComment, encodeMessage, type SseMessage } from './protocol/encoder.js';
+export { type ParsedEvent, SseParser } from './protocol/parser.js';
+export { assertTopic, assertTopicPattern, compilePattern } from './protocol/topic.js';
+export { type RunningServer, type ServeOptions, serve } from './server.js';
