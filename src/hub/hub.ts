@@ -179,6 +179,11 @@ export class Hub {
     }
   }
 
+  /** Why `lastEventId` cannot be resumed from (undefined when it can), as `subscribe` would decide. */
+  async resumeProblem(lastEventId: string): Promise<ResetReason | undefined> {
+    return this.#resumeProblem(lastEventId, await this.log.position());
+  }
+
   #resumeProblem(lastEventId: string, position: LogPosition): ResetReason | undefined {
     const parsed = parseEventId(lastEventId);
     if (!parsed || parsed.seq > position.head) return 'unknown-id';
