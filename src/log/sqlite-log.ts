@@ -74,7 +74,7 @@ export class SqliteEventLog implements EventLog {
     if (this.#db) return;
     let db: Database.Database;
     try {
-      db = new Database(this.#file);
+      db = new Database(this.#file, { timeout: 200 });
       db.pragma('locking_mode = EXCLUSIVE');
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');

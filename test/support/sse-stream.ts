@@ -1,0 +1,80 @@
+import { type ParsedEvent, SseParser } from '../../src/protocol/parser.js';
+
+/** A raw SSE reader over fetch for tests: records every event, comment, retry and id it sees. */
+export interface RecordedStream {
+  status: number;
+  headers: Headers;
+  events: ParsedEvent[];
+  comments: string[];
+  retries: number[];
+  ids: string[];
+  closed: Promise<void>;
+  /** Resolves when `predicate` holds for the recorded events (polls; rejects after `timeoutMs`). */
+  waitFor(predicate: (events: ParsedEvent[]) => boolean, timeoutMs?: number): Promise<void>;
+  close(): void;
+}
+
+export async function openStream(
+  baseUrl: string,
+  topics: readonly string[],
+  options: { lastEventId?: string; query?: Record<string, string> } = {},
+): Promise<RecordedStream> {
+  const url = new URL('/events', baseUrl);
+  for (const topic of topics) url.searchParams.append('topic', topic);
+  for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
+  const controller = new AbortController();
+  const res = await fetch(url, {
+    headers: options.lastEventId !== undefined ? { 'last-event-id': options.lastEventId } : {},
+    signal: controller.signal,
+  });
+  const recorded: RecordedStream = {
+    status: res.status,
+    headers: res.headers,
+    events: [],
+    comments: [],
+    retries: [],
+    ids: [],
+    closed: Promise.resolve(),
+    waitFor: (predicate, timeoutMs = 10_000) => waitUntil(() => predicate(recorded.events), timeoutMs),
+    close: () => controller.abort(),
+  };
+  const parser = new SseParser({
+    onEvent: (e) => recorded.events.push(e),
+    onComment: (c) => recorded.comments.push(c),
+    onRetry: (ms) => recorded.retries.push(ms),
+    onId: (id) => recorded.ids.push(id),
+  });
+  if (res.body && res.ok) {
+    const body = res.body;
+    recorded.closed = (async () => {
+      try {
+        for await (const chunk of body) parser.feed(chunk);
+      } catch {
+        // aborted or reset: the test decides what that means
+      }
+    })();
+  }
+  return recorded;
+}
+
+/** Polls `check` every 10 ms until it is true; rejects with a clear message after `timeoutMs`. */
+export async function waitUntil(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export async function publish(
+  baseUrl: string,
+  body: unknown,
+  init: { contentType?: string; raw?: string } = {},
+): Promise<{ status: number; body: { id?: string; error?: { code: string; message: string } } }> {
+  const res = await fetch(new URL('/publish', baseUrl), {
+    method: 'POST',
+    headers: { 'content-type': init.contentType ?? 'application/json' },
+    body: init.raw ?? JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as never };
+}
