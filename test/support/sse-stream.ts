@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { type ParsedEvent, SseParser } from '../../src/protocol/parser.js';
 
 /** A raw SSE reader over fetch for tests: records every event, comment, retry and id it sees. */
@@ -66,15 +67,44 @@ export async function waitUntil(check: () => boolean, timeoutMs = 10_000, what =
   }
 }
 
-export async function publish(
+/**
+ * POST /publish on a fresh connection (no keep-alive pool: tests restart servers on
+ * the same port, and a pooled socket to the old process would fail).
+ */
+export function publish(
   baseUrl: string,
   body: unknown,
   init: { contentType?: string; raw?: string } = {},
 ): Promise<{ status: number; body: { id?: string; error?: { code: string; message: string } } }> {
-  const res = await fetch(new URL('/publish', baseUrl), {
-    method: 'POST',
-    headers: { 'content-type': init.contentType ?? 'application/json' },
-    body: init.raw ?? JSON.stringify(body),
+  const payload = init.raw ?? JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      new URL('/publish', baseUrl),
+      {
+        method: 'POST',
+        agent: false,
+        headers: {
+          'content-type': init.contentType ?? 'application/json',
+          'content-length': Buffer.byteLength(payload),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => {
+          text += d;
+        });
+        res.on('end', () => {
+          try {
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) });
+          } catch (err) {
+            reject(err);
+          }
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
   });
-  return { status: res.status, body: (await res.json()) as never };
 }
