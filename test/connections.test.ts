@@ -64,7 +64,10 @@ describe('connection lifecycle', () => {
       );
       await waitUntil(() => hub.hub.hub.stats().connections === 250, 10_000, '250 connections');
       // Half end politely, half are reset.
-      sockets.forEach((s, i) => (i % 2 ? s.destroy() : s.end()));
+      for (const [i, s] of sockets.entries()) {
+        if (i % 2) s.destroy();
+        else s.end();
+      }
       await waitUntil(() => hub.hub.hub.stats().connections === 0, 10_000, 'all released');
     };
     await round();

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStream, publish, waitUntil } from './support/sse-stream.js';
 import { startHub } from './support/hub-server.js';
+import { openStream, publish, waitUntil } from './support/sse-stream.js';
 
 let hub: Awaited<ReturnType<typeof startHub>>;
 beforeAll(async () => {
@@ -105,15 +105,33 @@ describe('POST /publish', () => {
     ['an empty topic list', { topic: [], data: 'x' }, {}, 400, 'MISSING_TOPIC'],
     ['a wildcard topic', { topic: 'chat/*', data: 'x' }, {}, 400, 'INVALID_TOPIC'],
     ['a topic of the wrong type', { topic: 5, data: 'x' }, {}, 400, 'INVALID_TOPIC'],
-    ['too many topics', { topic: Array.from({ length: 20 }, (_, i) => `t${i}`), data: 'x' }, {}, 400, 'TOO_MANY_TOPICS'],
+    [
+      'too many topics',
+      { topic: Array.from({ length: 20 }, (_, i) => `t${i}`), data: 'x' },
+      {},
+      400,
+      'TOO_MANY_TOPICS',
+    ],
     ['no data', { topic: 't' }, {}, 400, 'INVALID_DATA'],
     ['empty data', { topic: 't', data: '' }, {}, 400, 'INVALID_DATA'],
     ['over-size data', { topic: 't', data: 'x'.repeat(1025) }, {}, 413, 'PAYLOAD_TOO_LARGE'],
-    ['an over-size body', undefined, { raw: JSON.stringify({ topic: 't', data: 'x'.repeat(5000) }) }, 413, 'PAYLOAD_TOO_LARGE'],
+    [
+      'an over-size body',
+      undefined,
+      { raw: JSON.stringify({ topic: 't', data: 'x'.repeat(5000) }) },
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
     ['a type with LF', { topic: 't', type: 'a\nb', data: 'x' }, {}, 400, 'INVALID_TYPE'],
     ['a type with CR', { topic: 't', type: 'a\rb', data: 'x' }, {}, 400, 'INVALID_TYPE'],
     ['an empty type', { topic: 't', type: '', data: 'x' }, {}, 400, 'INVALID_TYPE'],
-    ['a non-JSON content type', { topic: 't', data: 'x' }, { contentType: 'text/plain' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [
+      'a non-JSON content type',
+      { topic: 't', data: 'x' },
+      { contentType: 'text/plain' },
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
   ];
 
   it.each(bad)('refuses %s and writes nothing', async (_what, body, init, status, code) => {
