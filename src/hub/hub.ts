@@ -199,7 +199,8 @@ export class Hub {
       let bytes = 0;
       while (end < events.length && bytes < REPLAY_CHUNK_BYTES) bytes += (events[end++] as EncodedEvent).frame.length;
       // Wait for the socket to drain rather than exceed the connection's bound.
-      if (subscriber.connection.bufferedBytes + bytes > this.settings.maxBufferBytes) {
+      const queued = subscriber.connection.bufferedBytes;
+      if (queued > 0 && queued + bytes > this.settings.maxBufferBytes) {
         await new Promise<void>((resolve) => subscriber.connection.onDrain(resolve));
         continue;
       }

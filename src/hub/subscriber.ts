@@ -92,10 +92,13 @@ export class Subscriber {
   /**
    * Writes raw bytes unless that would push the connection's queue past its bound;
    * then the subscriber is dropped (it resumes from the log when it returns).
+   * Memory per connection stays below the bound plus one chunk.
    */
   write(chunk: Buffer, now: number): boolean {
     if (this.state === 'closed') return false;
-    if (this.connection.bufferedBytes + chunk.length > this.#maxBufferBytes) {
+    const queued = this.connection.bufferedBytes;
+    // An empty queue always takes one chunk, so an event larger than the bound still goes out.
+    if (queued > 0 && queued + chunk.length > this.#maxBufferBytes) {
       this.close('slow-consumer');
       return false;
     }
