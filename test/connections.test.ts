@@ -54,6 +54,26 @@ describe('slow consumers', () => {
   }, 60_000);
 });
 
+describe('events larger than the buffer bound', () => {
+  it('still reach a reading client, live and on replay', async () => {
+    const hub = await startHub({ maxBufferBytes: 16 * 1024, maxEventBytes: 200 * 1024 });
+    cleanups.push(() => hub.stop());
+    const big = 'b'.repeat(100 * 1024);
+    const live = await openStream(hub.url, ['big']);
+    await waitUntil(() => live.ids.length > 0);
+    const first = await hub.hub.publish({ topic: 'big', data: 'small' });
+    await hub.hub.publish({ topic: 'big', data: big });
+    await live.waitFor((e) => e.length === 2);
+    expect(live.events[1]?.data).toBe(big);
+    const replay = await openStream(hub.url, ['big'], { lastEventId: first.id });
+    await replay.waitFor((e) => e.length === 1);
+    expect(replay.events[0]?.data).toBe(big);
+    expect(hub.hub.hub.stats().slowConsumerDisconnects).toBe(0);
+    live.close();
+    replay.close();
+  });
+});
+
 describe('connection lifecycle', () => {
   it('releases every subscriber on every close path and leaves memory where it was after thousands of connections', async () => {
     const hub = await startHub({ heartbeatMs: 100 });
