@@ -1,6 +1,8 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Logger, pino } from 'pino';
+import type { Collections } from './collections/collections.js';
+import { type CollectionsOptions, createCollections } from './collections/create-collections.js';
 import { type HubConfig, type HubOptionsInput, parseHubOptions } from './config/hub-options.js';
 import { SseHubError } from './errors.js';
 import { createRequestHandler, type HttpRoute, type RequestHandler } from './http/handler.js';
@@ -10,7 +12,7 @@ import type { EventLog, StoredEvent } from './log/event-log.js';
 import { MemoryEventLog } from './log/memory-log.js';
 import { SqliteEventLog } from './log/sqlite-log.js';
 
-export interface CreateHubOptions extends HubOptionsInput {
+export interface CreateHubOptions extends HubOptionsInput, CollectionsOptions {
   /** Extra HTTP routes, tried after the hub's own. */
   routes?: readonly HttpRoute[];
 }
@@ -23,6 +25,8 @@ export interface SseHub {
   readonly logger: Logger;
   /** node:http listener; also Express/Connect middleware (calls `next` for other paths). */
   readonly handler: RequestHandler;
+  /** Live collections (docs/collections.md); undefined unless the log is the embedded SQLite log. */
+  readonly collections: Collections | undefined;
   publish(input: PublishInput): Promise<StoredEvent>;
   close(): Promise<void>;
 }
@@ -51,7 +55,7 @@ export function defaultLog(config: HubConfig): EventLog {
 
 /** Creates and starts a hub. Configuration is validated here, before anything opens. */
 export async function createHub(options: CreateHubOptions = {}): Promise<SseHub> {
-  const { routes, ...hubOptions } = options;
+  const { routes, collections: collectionConfig, collectionLimits, ...hubOptions } = options;
   const config = parseHubOptions(hubOptions);
   const logger = options.logger ?? pino({ level: config.logLevel, base: { name: 'ssehub' } });
   const log = options.log ?? defaultLog(config);
@@ -64,13 +68,23 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
     logger,
   );
   await hub.start();
-  const handler = createRequestHandler(hub, { routes: routes ?? [], corsOrigins: config.corsOrigins, logger });
+  let collections: Awaited<ReturnType<typeof createCollections>>;
+  try {
+    collections = await createCollections(hub, { collections: collectionConfig, collectionLimits });
+  } catch (err) {
+    await hub.close();
+    throw err;
+  }
+  // Collections first: a plugged-in catch-all (such as the web app) must not shadow /collections.
+  const allRoutes = [...(collections ? [collections.route] : []), ...(routes ?? [])];
+  const handler = createRequestHandler(hub, { routes: allRoutes, corsOrigins: config.corsOrigins, logger });
   return {
     hub,
     config,
     log,
     logger,
     handler,
+    collections: collections?.collections,
     publish: (input) => hub.publish(input),
     close: () => hub.close(),
   };

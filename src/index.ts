@@ -1,3 +1,27 @@
+export type {
+  ChangeEventData,
+  ChangeOp,
+  CollectionRecord,
+  RecordData,
+  WhereFilter,
+} from './collections/collection-record.js';
+export type {
+  CollectionStore,
+  CollectionSummary,
+  CollectionWrite,
+  Snapshot,
+} from './collections/collection-store.js';
+export {
+  type CollectionConfig,
+  type CollectionLimits,
+  Collections,
+  type RecordList,
+  type WriteOptions,
+} from './collections/collections.js';
+export type { CollectionsOptions } from './collections/create-collections.js';
+export { SNAPSHOT_EVENT } from './collections/live-stream.js';
+export type { JsonSchema, RecordSchema } from './collections/record-schema.js';
+export { SqliteCollectionStore } from './collections/sqlite-collection-store.js';
 export type { HubConfig, HubOptionsInput } from './config/hub-options.js';
 export { type CreateHubOptions, createHub, type SseHub } from './create-hub.js';
 export { type ErrorCode, errorStatus, SseHubError } from './errors.js';

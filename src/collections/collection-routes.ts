@@ -1,0 +1,164 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SseHubError } from '../errors.js';
+import type { HttpRoute } from '../http/handler.js';
+import { methodNotAllowed, readJsonBody, sendJson } from '../http/respond.js';
+import type { Hub } from '../hub/hub.js';
+import type { CollectionRecord } from './collection-record.js';
+import type { Collections } from './collections.js';
+import { parseListQuery, parseWhere } from './list-query.js';
+import { openLiveStream } from './live-stream.js';
+import { assertCollectionName, assertRecordId } from './names.js';
+
+const PREFIX = '/collections';
+/** Schemas are small; this bounds the body of PUT /collections/:name/schema. */
+const MAX_SCHEMA_BYTES = 64 * 1024;
+
+/**
+ * The collections HTTP API (docs/collections.md):
+ * `/collections`, `/collections/:name/records[/:id]`, `/collections/:name/live`
+ * and `/collections/:name/schema`.
+ */
+export function collectionRoutes(hub: Hub, collections: Collections): HttpRoute {
+  return async (req, res, url) => {
+    if (url.pathname !== PREFIX && !url.pathname.startsWith(`${PREFIX}/`)) return false;
+    const segments = url.pathname
+      .slice(PREFIX.length + 1)
+      .split('/')
+      .map(decodeSegment);
+    const [rawName, resource, id, ...rest] = segments;
+    const rawId = id === '' && rest.length === 0 ? undefined : id; // `/records/` lists
+    if (url.pathname === PREFIX || (rawName === '' && segments.length === 1)) {
+      allow(req, 'GET');
+      sendJson(res, 200, { collections: await collections.names() });
+      return true;
+    }
+    if (rest.length > 0 || resource === undefined) return false;
+    const name = assertCollectionName(rawName as string);
+    if (resource === 'records' && rawId === undefined) {
+      await recordsRoute(req, res, url, collections, name);
+      return true;
+    }
+    if (resource === 'records' && rawId !== undefined) {
+      await recordRoute(req, res, collections, name, assertRecordId(rawId));
+      return true;
+    }
+    if (rawId !== undefined) return false;
+    if (resource === 'live') {
+      allow(req, 'GET');
+      const lastEventId = headerValue(req.headers['last-event-id']) ?? url.searchParams.get('lastEventId') ?? undefined;
+      await openLiveStream(hub, collections, req, res, {
+        collection: name,
+        where: parseWhere(url.searchParams),
+        lastEventId,
+      });
+      return true;
+    }
+    if (resource === 'schema') {
+      await schemaRoute(req, res, collections, name);
+      return true;
+    }
+    return false;
+  };
+}
+
+async function recordsRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  collections: Collections,
+  name: string,
+): Promise<void> {
+  allow(req, 'GET, POST');
+  if (req.method === 'POST') {
+    const body = await readJsonBody(req, collections.limits.maxRecordBytes);
+    const { record } = await collections.insert(name, body);
+    sendRecord(res, 201, record, { Location: `${PREFIX}/${name}/records/${record.id}` });
+    return;
+  }
+  const query = parseListQuery(url.searchParams);
+  sendJson(res, 200, await collections.list(name, query));
+}
+
+async function recordRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+  collections: Collections,
+  name: string,
+  id: string,
+): Promise<void> {
+  allow(req, 'GET, PUT, PATCH, DELETE');
+  switch (req.method) {
+    case 'GET':
+      sendRecord(res, 200, await collections.get(name, id));
+      return;
+    case 'PUT':
+    case 'PATCH': {
+      const ifVersion = parseIfMatch(req);
+      const body = await readJsonBody(req, collections.limits.maxRecordBytes);
+      const write =
+        req.method === 'PUT'
+          ? await collections.replace(name, id, body, { ifVersion })
+          : await collections.patch(name, id, body, { ifVersion });
+      sendRecord(res, 200, write.record);
+      return;
+    }
+    default: {
+      const { record } = await collections.delete(name, id, { ifVersion: parseIfMatch(req) });
+      sendJson(res, 200, { id: record.id, deleted: true });
+    }
+  }
+}
+
+async function schemaRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+  collections: Collections,
+  name: string,
+): Promise<void> {
+  allow(req, 'GET, PUT, DELETE');
+  let schema: unknown;
+  if (req.method === 'GET') schema = await collections.getSchema(name);
+  else if (req.method === 'PUT') schema = await collections.setSchema(name, await readJsonBody(req, MAX_SCHEMA_BYTES));
+  else schema = await collections.setSchema(name, undefined);
+  sendJson(res, 200, { collection: name, schema: schema ?? null });
+}
+
+function sendRecord(
+  res: ServerResponse,
+  status: number,
+  record: CollectionRecord,
+  headers: Record<string, string> = {},
+) {
+  sendJson(res, status, record, { ETag: `"${record.version}"`, ...headers });
+}
+
+/** Throws 405 (with `Allow`) unless the request uses one of the listed methods. */
+function allow(req: IncomingMessage, methods: string): void {
+  if (!methods.split(', ').includes(req.method ?? '')) throw methodNotAllowed(methods);
+}
+
+/** `If-Match: 3`, `"3"` or `W/"3"` → 3; `*` or no header → no version check. */
+function parseIfMatch(req: IncomingMessage): number | undefined {
+  const raw = headerValue(req.headers['if-match'])?.trim();
+  if (raw === undefined || raw === '' || raw === '*') return undefined;
+  const match = /^(?:W\/)?"?([1-9]\d{0,14})"?$/.exec(raw);
+  if (!match) {
+    throw new SseHubError(
+      'INVALID_IF_MATCH',
+      `If-Match must be a record version such as 3 or "3"; got ${JSON.stringify(raw.slice(0, 40))}`,
+    );
+  }
+  return Number(match[1]);
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment; // left as is: the name or id check then rejects it
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
