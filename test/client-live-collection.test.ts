@@ -1,0 +1,136 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createClient, type HubRecord, type LiveCollection } from '../src/client/index.js';
+import { type RunningServer, serve } from '../src/server.js';
+
+async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+interface Note {
+  owner: string;
+  n: number;
+}
+
+let dir: string;
+let server: RunningServer | undefined;
+const open: LiveCollection<Note>[] = [];
+
+const start = (port = 0) => serve({ port, host: '127.0.0.1', dataDir: dir, logLevel: 'silent', retryMs: 50 });
+const summary = (records: readonly HubRecord<Note>[]) => records.map((r) => `${r.id}:${r.version}:${r.data.owner}`);
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ssehub-live-'));
+  server = await start();
+});
+
+afterEach(async () => {
+  for (const live of open.splice(0)) live.close();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('client: liveCollection', () => {
+  it('starts from the snapshot and follows insert, update and delete', async () => {
+    const client = createClient({ url: server!.url });
+    const first = await client.create<Note>('notes', { owner: 'ada', n: 1 });
+    const live = client.liveCollection<Note>('notes');
+    open.push(live);
+    await waitFor('the snapshot', () => live.ready);
+    expect(summary(live.records)).toEqual([`${first.id}:1:ada`]);
+    let notified = 0;
+    live.subscribe(() => notified++);
+    const second = await client.create<Note>('notes', { owner: 'bob', n: 2 });
+    await client.update<Note>('notes', first.id, { n: 10 });
+    await waitFor('two records', () => live.records.length === 2 && live.get(first.id)?.version === 2);
+    expect(live.get(first.id)?.data).toEqual({ owner: 'ada', n: 10 });
+    await client.remove('notes', second.id);
+    await waitFor('the delete', () => live.records.length === 1);
+    expect(notified).toBeGreaterThanOrEqual(3);
+    expect(live.status).toBe('live');
+  });
+
+  it('applies where to changes: updated out of the filter leaves, into it arrives', async () => {
+    const client = createClient({ url: server!.url });
+    const a = await client.create<Note>('notes', { owner: 'ada', n: 1 });
+    const b = await client.create<Note>('notes', { owner: 'bob', n: 2 });
+    const live = client.liveCollection<Note>('notes', { where: { owner: 'ada' } });
+    open.push(live);
+    await waitFor('the snapshot', () => live.ready);
+    expect(live.records.map((r) => r.id)).toEqual([a.id]);
+    await client.update<Note>('notes', a.id, { owner: 'carol' });
+    await client.update<Note>('notes', b.id, { owner: 'ada' });
+    await waitFor('b in, a out', () => live.records.length === 1 && live.records[0]?.id === b.id);
+    // A string that looks like JSON is still a string filter.
+    const numeric = client.liveCollection<Note>('notes', { where: { owner: '3' } });
+    open.push(numeric);
+    await client.create<Note>('notes', { owner: '3', n: 3 });
+    await waitFor('the "3" record', () => numeric.records.length === 1);
+  });
+
+  it('converges to the server list under concurrent writes, across a server restart', async () => {
+    const client = createClient({ url: server!.url, reconnect: { initialRetryMs: 50, maxDelayMs: 500 } });
+    const all = client.liveCollection<Note>('notes');
+    const filtered = client.liveCollection<Note>('notes', { where: { owner: 'w1' } });
+    open.push(all, filtered);
+    await waitFor('both snapshots', () => all.ready && filtered.ready);
+
+    // The first request after a restart may hit a pooled keep-alive socket the old
+    // server closed; like any caller, retry that once.
+    const retry = async <R>(write: () => Promise<R>): Promise<R> => {
+      try {
+        return await write();
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'NETWORK') throw err;
+        return write();
+      }
+    };
+    const writer = async (owner: string, rounds: number) => {
+      const mine: string[] = [];
+      for (let i = 0; i < rounds; i++) {
+        const roll = (i * 7 + owner.length) % 5;
+        if (mine.length === 0 || roll < 2) {
+          mine.push((await retry(() => client.create<Note>('notes', { owner, n: i }))).id);
+        } else if (roll < 4) {
+          const id = mine[i % mine.length] as string;
+          // Some updates move records between owners, in and out of the filter.
+          await retry(() => client.update<Note>('notes', id, { n: i, owner: roll === 3 ? 'w1' : owner }));
+        } else {
+          const id = mine.splice(i % mine.length, 1)[0] as string;
+          await retry(() => client.remove('notes', id)).catch((err) => {
+            if (err.code !== 'RECORD_NOT_FOUND') throw err; // the first attempt went through
+          });
+        }
+      }
+    };
+    const round1 = Promise.all(['w1', 'w2', 'w3', 'w4'].map((w) => writer(w, 40)));
+    await round1;
+    // Restart mid-stream: the collections resume from their last ids.
+    const port = server!.port;
+    await server!.close();
+    server = await start(port);
+    await Promise.all(['w1', 'w2', 'w5'].map((w) => writer(w, 30)));
+
+    const expectedAll = summary(await client.listAll<Note>('notes'));
+    const expectedFiltered = summary(await client.listAll<Note>('notes', { owner: 'w1' }));
+    expect(expectedAll.length).toBeGreaterThan(10);
+    await waitFor('convergence', () => summary(all.records).join() === expectedAll.join());
+    await waitFor('filtered convergence', () => summary(filtered.records).join() === expectedFiltered.join());
+    expect(new Set(all.records.map((r) => r.id)).size).toBe(all.records.length);
+  });
+
+  it('records helpers throw the server error code', async () => {
+    const client = createClient({ url: server!.url });
+    await expect(client.get('notes', '01ARZ3NDEKTSV4RRFFQ69G5FAV')).rejects.toMatchObject({
+      code: 'RECORD_NOT_FOUND',
+      status: 404,
+    });
+    await expect(client.create('bad name!', { a: 1 })).rejects.toMatchObject({ code: 'INVALID_COLLECTION' });
+  });
+});
