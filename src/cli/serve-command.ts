@@ -1,4 +1,7 @@
+import cluster from 'node:cluster';
 import { Command, Option } from 'commander';
+import { pino } from 'pino';
+import { assertWorkersConfig, ClusterPrimary } from '../cluster/primary.js';
 import { SseHubError } from '../errors.js';
 import { serve } from '../server.js';
 import { durationArg, portArg, positiveIntArg, sizeArg } from './parse-args.js';
@@ -18,6 +21,9 @@ interface ServeFlags {
   maxEventSize?: number;
   cors?: string;
   logLevel: string;
+  redis?: string;
+  redisPrefix?: string;
+  workers: number;
 }
 
 export function serveCommand(): Command {
@@ -71,12 +77,34 @@ export function serveCommand(): Command {
     )
     .addOption(new Option('--cors <origins>', 'comma-separated origins allowed from browsers, or *').env('SSEHUB_CORS'))
     .addOption(
+      new Option('--redis <url>', 'keep the event log in Redis, shared by every hub using it (cluster mode)').env(
+        'SSEHUB_REDIS_URL',
+      ),
+    )
+    .addOption(
+      new Option('--redis-prefix <prefix>', 'Redis key prefix; hubs with the same prefix form one cluster')
+        .env('SSEHUB_REDIS_PREFIX')
+        .default('ssehub:'),
+    )
+    .addOption(
+      new Option('--workers <n>', 'processes sharing the port (more than 1 needs --redis)')
+        .env('SSEHUB_WORKERS')
+        .argParser(positiveIntArg)
+        .default(1),
+    )
+    .addOption(
       new Option('--log-level <level>', 'log level')
         .env('SSEHUB_LOG_LEVEL')
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
         .default('info'),
     )
     .action(async (flags: ServeFlags) => {
+      assertWorkersConfig(flags.workers, flags.redis);
+      if (flags.workers > 1 && cluster.isPrimary) {
+        const logger = pino({ level: flags.logLevel, base: { name: 'ssehub', role: 'primary' } });
+        const code = await new ClusterPrimary({ workers: flags.workers, logger }).run();
+        process.exit(code);
+      }
       const running = await serve({
         port: flags.port,
         host: flags.host,
@@ -92,10 +120,15 @@ export function serveCommand(): Command {
         ...(flags.maxEventSize !== undefined && { maxEventBytes: flags.maxEventSize }),
         ...(flags.cors !== undefined && { corsOrigins: flags.cors.split(',').map((o) => o.trim()) }),
         logLevel: flags.logLevel as never,
+        ...(flags.redis !== undefined && { redis: { url: flags.redis, prefix: flags.redisPrefix } }),
       });
       const { logger } = running.hub;
       logger.info(
-        { url: running.url, dataDir: flags.ephemeral ? '(memory)' : flags.dataDir },
+        {
+          url: running.url,
+          log: flags.redis ? `redis (prefix ${flags.redisPrefix})` : flags.ephemeral ? '(memory)' : flags.dataDir,
+          ...(cluster.isWorker && { worker: cluster.worker?.id }),
+        },
         `ssehub listening on ${running.url}`,
       );
       const stop = (signal: string) => {
