@@ -39,7 +39,10 @@ describe('client: fetch transport in Node', () => {
     const client = createClient({ url: server!.url });
     const events: HubEvent[] = [];
     const statuses: ConnectionStatus[] = [];
-    const sub = client.subscribe(['chat', 'other'], { onEvent: (e) => events.push(e), onStatus: (s) => statuses.push(s) });
+    const sub = client.subscribe(['chat', 'other'], {
+      onEvent: (e) => events.push(e),
+      onStatus: (s) => statuses.push(s),
+    });
     closers.push(() => sub.close());
     await waitFor('live', () => sub.status === 'live');
     await waitFor('the head id', () => sub.lastEventId !== '');

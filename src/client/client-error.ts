@@ -7,7 +7,13 @@ export class HubClientError extends Error {
   readonly status: number;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: string, message: string, status: number, details?: Record<string, unknown>, options?: ErrorOptions) {
+  constructor(
+    code: string,
+    message: string,
+    status: number,
+    details?: Record<string, unknown>,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.code = code;
     this.status = status;
@@ -21,7 +27,9 @@ export async function errorFromResponse(response: Response): Promise<HubClientEr
   let message = `${response.status} ${response.statusText}`.trim();
   let details: Record<string, unknown> | undefined;
   try {
-    const body = (await response.json()) as { error?: { code?: string; message?: string; details?: Record<string, unknown> } };
+    const body = (await response.json()) as {
+      error?: { code?: string; message?: string; details?: Record<string, unknown> };
+    };
     if (body?.error?.code) code = body.error.code;
     if (body?.error?.message) message = body.error.message;
     details = body?.error?.details;

@@ -93,9 +93,15 @@ export class FetchStream implements EventStream {
     try {
       response = await this.#fetch(this.#request.url, { headers, signal: abort.signal, cache: 'no-store' });
     } catch (err) {
-      throw new HubClientError('NETWORK', `Cannot reach ${this.#request.url}: ${(err as Error).message}`, 0, undefined, {
-        cause: err,
-      });
+      throw new HubClientError(
+        'NETWORK',
+        `Cannot reach ${this.#request.url}: ${(err as Error).message}`,
+        0,
+        undefined,
+        {
+          cause: err,
+        },
+      );
     }
     if (!response.ok) throw await errorFromResponse(response);
     const type = response.headers.get('content-type') ?? '';

@@ -38,7 +38,13 @@ function harness(options: { where?: Record<string, string>; snapshot?: () => Pro
     fetchSnapshot: options.snapshot ?? (() => Promise.reject(new Error('no snapshot'))),
     where: options.where,
   });
-  return { live, feed: (...events: RawEvent[]) => events.forEach((e) => handlers!.onEvent(e)), handlers: () => handlers! };
+  return {
+    live,
+    feed: (...events: RawEvent[]) => {
+      for (const e of events) handlers!.onEvent(e);
+    },
+    handlers: () => handlers!,
+  };
 }
 
 describe('LiveCollection', () => {

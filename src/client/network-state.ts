@@ -22,7 +22,10 @@ function onWindowEvent(name: string, listener: () => void): () => void {
     addEventListener?: (name: string, listener: () => void) => void;
     removeEventListener?: (name: string, listener: () => void) => void;
   };
-  if (typeof target.addEventListener !== 'function' || typeof (globalThis as { window?: unknown }).window !== 'object') {
+  if (
+    typeof target.addEventListener !== 'function' ||
+    typeof (globalThis as { window?: unknown }).window !== 'object'
+  ) {
     return () => {};
   }
   target.addEventListener(name, listener);

@@ -61,7 +61,8 @@ export function matchesWhere(record: HubRecord<unknown>, where: Where | undefine
  */
 export function appendWhere(url: URL, where: Where | undefined): void {
   if (!where) return;
-  for (const [field, value] of Object.entries(where)) url.searchParams.append(`where.${field}`, encodeWhereValue(value));
+  for (const [field, value] of Object.entries(where))
+    url.searchParams.append(`where.${field}`, encodeWhereValue(value));
 }
 
 function encodeWhereValue(value: string | number | boolean | null): string {
