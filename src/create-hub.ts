@@ -12,11 +12,26 @@ import { Hub } from './hub/hub.js';
 import type { PublishInput } from './hub/publish-input.js';
 import type { EventLog, StoredEvent } from './log/event-log.js';
 import { MemoryEventLog } from './log/memory-log.js';
+import { DEFAULT_REDIS_PREFIX } from './log/redis-keys.js';
+import { RedisEventLog, safeUrl } from './log/redis-log.js';
 import { SqliteEventLog } from './log/sqlite-log.js';
 
 export interface CreateHubOptions extends HubOptionsInput, CollectionsOptions {
   /** Extra HTTP routes, tried after the hub's own. */
   routes?: readonly HttpRoute[];
+  /**
+   * Keep the event log in Redis, shared by every hub process pointed at the same
+   * Redis and prefix (cluster mode, docs/cluster.md).
+   */
+  redis?: RedisConfig | undefined;
+}
+
+/** Where a clustered hub keeps its shared log. */
+export interface RedisConfig {
+  /** `redis://[user:password@]host:port[/db]`. */
+  url: string;
+  /** Key prefix (default `ssehub:`): hubs with the same prefix form one cluster. */
+  prefix?: string | undefined;
 }
 
 /** An embedded hub: publish from code and mount `handler` on any node:http server. */
@@ -57,10 +72,12 @@ export function defaultLog(config: HubConfig): EventLog {
 
 /** Creates and starts a hub. Configuration is validated here, before anything opens. */
 export async function createHub(options: CreateHubOptions = {}): Promise<SseHub> {
-  const { routes, collections: collectionConfig, collectionLimits, ...hubOptions } = options;
+  const { routes, collections: collectionConfig, collectionLimits, redis, ...hubOptions } = options;
   const config = parseHubOptions(hubOptions);
   const logger = options.logger ?? pino({ level: config.logLevel, base: { name: 'ssehub' } });
-  const log = options.log ?? defaultLog(config);
+  if (redis && options.log) throw new SseHubError('INVALID_CONFIG', 'Pass either `redis` or `log`, not both');
+  const log =
+    options.log ?? (redis ? new RedisEventLog({ url: redis.url, prefix: redis.prefix, logger }) : defaultLog(config));
   const hub = new Hub(
     log,
     {
@@ -81,7 +98,15 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
   // The message board (web/dist, built by `npm run build`) is served at `/` when present, last.
   const webApp = staticFilesRoute(fileURLToPath(new URL('../web/dist/', import.meta.url)));
   const allRoutes = [...(collections ? [collections.route] : []), ...(routes ?? []), ...(webApp ? [webApp] : [])];
-  const handler = createRequestHandler(hub, { routes: allRoutes, corsOrigins: config.corsOrigins, logger });
+  const health = redis
+    ? () => ({ redis: { url: safeUrl(redis.url), prefix: redis.prefix ?? DEFAULT_REDIS_PREFIX } })
+    : undefined;
+  const handler = createRequestHandler(hub, {
+    routes: allRoutes,
+    corsOrigins: config.corsOrigins,
+    logger,
+    ...(health && { health }),
+  });
   return {
     hub,
     config,
