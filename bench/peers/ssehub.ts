@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import { freePort, spawnServer, stopChild, waitForHttp } from './child-process.js';
+import type { PeerDefinition, RunningPeer } from './peer.js';
+
+/** ssehub as users run it: `ssehub serve` with the durable SQLite log in a fresh data dir. */
+export const ssehubPeer: PeerDefinition = {
+  name: 'ssehub',
+  supportsResume: true,
+  async start({ tmpDir, cpuProfileDir }): Promise<RunningPeer> {
+    const port = await freePort();
+    const nodeArgs = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+    const child = spawnServer(
+      'ssehub',
+      process.execPath,
+      [
+        ...nodeArgs,
+        'dist/cli/main.js',
+        'serve',
+        '--host',
+        '0.0.0.0',
+        '--port',
+        String(port),
+        '--data-dir',
+        join(tmpDir),
+        '--log-level',
+        'warn',
+      ],
+      tmpDir,
+    );
+    await waitForHttp(port, '/healthz', child);
+    return {
+      name: 'ssehub',
+      port,
+      pid: child.pid as number,
+      streamPath: (topic) => `/events?topic=${encodeURIComponent(topic)}`,
+      resumeHeader: (id) => `Last-Event-ID: ${id}`,
+      publishRequest: (topic, data) => ({
+        path: '/publish',
+        contentType: 'application/json',
+        body: JSON.stringify({ topic, data }),
+      }),
+      publishedId: (_status, body) => (JSON.parse(body) as { id?: string }).id,
+      stop: () => stopChild(child),
+    };
+  },
+};
