@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
 import { assertWorkersConfig, ClusterPrimary } from '../cluster/primary.js';
+import { readCollectionsFile } from '../collections/collections-file.js';
 import { SseHubError } from '../errors.js';
 import { serve } from '../server.js';
 import { durationArg, portArg, positiveIntArg, sizeArg } from './parse-args.js';
@@ -24,6 +25,7 @@ interface ServeFlags {
   redis?: string;
   redisPrefix?: string;
   workers: number;
+  collections?: string;
 }
 
 export function serveCommand(): Command {
@@ -93,6 +95,11 @@ export function serveCommand(): Command {
         .default(1),
     )
     .addOption(
+      new Option('--collections <file>', 'JSON file of collection settings: {"messages": {"schema": {...}}}').env(
+        'SSEHUB_COLLECTIONS',
+      ),
+    )
+    .addOption(
       new Option('--log-level <level>', 'log level')
         .env('SSEHUB_LOG_LEVEL')
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -121,6 +128,7 @@ export function serveCommand(): Command {
         ...(flags.cors !== undefined && { corsOrigins: flags.cors.split(',').map((o) => o.trim()) }),
         logLevel: flags.logLevel as never,
         ...(flags.redis !== undefined && { redis: { url: flags.redis, prefix: flags.redisPrefix } }),
+        ...(flags.collections !== undefined && { collections: readCollectionsFile(flags.collections) }),
       });
       const { logger } = running.hub;
       logger.info(

@@ -32,7 +32,7 @@ export async function createCollections(
     if (options.collections && Object.keys(options.collections).length > 0) {
       throw new SseHubError(
         'INVALID_CONFIG',
-        'Collections need the embedded SQLite log: remove --ephemeral (or the custom log) or the collections option',
+        'Collections need the embedded SQLite log (single node): remove --ephemeral / --redis (or the custom log), or the collections option',
       );
     }
     return undefined;
