@@ -24,5 +24,5 @@ export {
   type SnapshotData,
   type Where,
 } from './records.js';
-export type { ReconnectOptions } from './stream.js';
+export type { ReconnectOptions, StreamRole } from './stream.js';
 export type { ConnectionStatus, HubEvent, ResetInfo, TransportKind } from './types.js';

@@ -1,7 +1,7 @@
 import { Backoff } from './backoff.js';
 import { isNewer } from './event-order.js';
 import { type ChangeEventData, type HubRecord, matchesWhere, type SnapshotData, type Where } from './records.js';
-import type { EventStream, StreamHandlers } from './stream.js';
+import type { EventStream, StreamHandlers, StreamRole } from './stream.js';
 import type { ConnectionStatus, RawEvent, ResetInfo } from './types.js';
 
 /** Event types of a live collection stream. */
@@ -51,6 +51,7 @@ export class LiveCollection<T = Record<string, unknown>> {
         this.#deps.onError?.(error);
         this.#notify();
       },
+      onRole: () => this.#notify(),
       onFollow: () => {
         if (!this.#ready) this.#refetchSnapshot();
       },
@@ -69,6 +70,11 @@ export class LiveCollection<T = Record<string, unknown>> {
 
   get status(): ConnectionStatus {
     return this.#status;
+  }
+
+  /** `leader` when this tab holds the stream shared with other tabs, `follower` when another does, else `direct`. */
+  get role(): StreamRole {
+    return this.#stream.role ?? 'direct';
   }
 
   /** The log position the records reflect. */

@@ -1,5 +1,5 @@
 import { isNewer } from './event-order.js';
-import type { EventStream, StreamHandlers, StreamOpener, StreamRequest } from './stream.js';
+import type { EventStream, StreamHandlers, StreamOpener, StreamRequest, StreamRole } from './stream.js';
 import type { ConnectionStatus, RawEvent } from './types.js';
 
 /** The two browser APIs tab sharing needs. */
@@ -72,9 +72,9 @@ export class SharedStream implements EventStream {
     return this.#status;
   }
 
-  /** True while this tab holds the lock and runs the real stream. */
-  get isLeader(): boolean {
-    return this.#isLeader;
+  /** `leader` while this tab holds the lock and runs the real stream. */
+  get role(): StreamRole {
+    return this.#isLeader ? 'leader' : 'follower';
   }
 
   close(): void {
@@ -90,6 +90,7 @@ export class SharedStream implements EventStream {
   #lead(request: StreamRequest, open: StreamOpener): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#isLeader = true;
+    this.#handlers.onRole?.('leader');
     const held = new Promise<void>((resolve) => {
       this.#releaseHeld = resolve;
     });

@@ -25,13 +25,20 @@ export interface StreamHandlers {
    * beginning of the stream and may need to fetch its initial state itself.
    */
   onFollow?(): void;
+  /** A shared stream's tab became the leader (holds the connection) or a follower. */
+  onRole?(role: StreamRole): void;
 }
+
+/** `direct`: this stream has its own connection; `leader`/`follower`: shared across tabs. */
+export type StreamRole = 'direct' | 'leader' | 'follower';
 
 /** An open stream that reconnects by itself until closed. */
 export interface EventStream extends Closeable {
   /** The position a reconnect resumes from ('' before the first id). */
   readonly lastEventId: string;
   readonly status: ConnectionStatus;
+  /** Whether this tab holds the connection (see {@link StreamRole}). */
+  readonly role?: StreamRole;
 }
 
 /** Reconnect settings common to the transports. */

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
-import type { ConnectionStatus, HubClient, HubRecord, LiveCollection, Where } from '../client/index.js';
+import type { ConnectionStatus, HubClient, HubRecord, LiveCollection, StreamRole, Where } from '../client/index.js';
 import { useHubClient } from './hub-context.js';
 
 /** What {@link useLiveCollection} returns. */
@@ -9,6 +9,8 @@ export interface LiveCollectionState<T> {
   status: ConnectionStatus;
   /** False until the first snapshot arrived. */
   ready: boolean;
+  /** Whether this tab holds the connection shared with other tabs (`leader`), uses another tab's (`follower`), or its own (`direct`). */
+  role: StreamRole;
   /** Set when the stream gave up (for example, an invalid collection name). */
   error: Error | undefined;
 }
@@ -51,6 +53,7 @@ export function useLiveCollection<T = Record<string, unknown>>(
     records: live?.records ?? EMPTY,
     status: live?.status ?? 'connecting',
     ready: live?.ready ?? false,
+    role: live?.role ?? 'direct',
     error: live?.error,
   };
 }

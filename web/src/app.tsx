@@ -9,7 +9,7 @@ import { useAuthor } from './use-author.js';
 /** The message board: every message of the `messages` collection, live. */
 export function App() {
   const client = useHubClient();
-  const { records, status, ready, error } = useLiveCollection<Message>(MESSAGES);
+  const { records, status, ready, error, role } = useLiveCollection<Message>(MESSAGES);
   const [author, setAuthor] = useAuthor();
   const [problem, setProblem] = useState<string | undefined>(undefined);
   const listEnd = useRef<HTMLDivElement>(null);
@@ -35,7 +35,7 @@ export function App() {
     <div className="board">
       <header className="bar">
         <h1>Message board</h1>
-        <StatusBadge status={status} />
+        <StatusBadge status={status} role={role} />
       </header>
       <div className="who">
         <label htmlFor="author">Your name</label>

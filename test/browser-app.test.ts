@@ -1,0 +1,212 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHub } from '../src/create-hub.js';
+import { type RunningServer, serve } from '../src/server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium && !process.env.CI) {
+  console.warn(`Skipping browser tests: ${CHROMIUM} is missing (apt-get install chromium).`);
+}
+
+const WAIT = 15_000;
+
+let dir: string;
+let server: RunningServer | undefined;
+let browser: Browser;
+
+const start = (port = 0) => serve({ port, host: '127.0.0.1', dataDir: dir, logLevel: 'silent', retryMs: 200 });
+
+async function connections(): Promise<number> {
+  const res = await fetch(`${server!.url}/healthz`);
+  return ((await res.json()) as { connections: number }).connections;
+}
+
+async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = WAIT): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const texts = (page: Page) => page.locator('[data-testid=message-text]').allTextContents();
+const status = (page: Page) => page.getByTestId('status').getAttribute('data-status');
+
+async function openApp(context: BrowserContext, author?: string): Promise<Page> {
+  const page = await context.newPage();
+  page.on('dialog', (dialog) => void dialog.accept());
+  await page.goto(server!.url, { timeout: WAIT });
+  await page.getByTestId('status').and(page.locator('[data-status=live]')).waitFor({ timeout: WAIT });
+  if (author) await page.getByTestId('author').fill(author);
+  return page;
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  await page.getByTestId('composer-text').fill(text);
+  await page.getByTestId('send').click();
+  await page.getByTestId('composer-text').and(page.locator(':placeholder-shown')).waitFor({ timeout: WAIT });
+}
+
+/** Waits until the page shows exactly `expected` (in order), then checks it stays so. */
+async function expectMessages(page: Page, expected: string[]): Promise<void> {
+  await waitFor(
+    `messages ${JSON.stringify(expected)}`,
+    async () => (await texts(page)).join('\n') === expected.join('\n'),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 300)); // a duplicate would show up in this window
+  expect(await texts(page)).toEqual(expected);
+}
+
+describe('browser: CI must have chromium', () => {
+  it.runIf(Boolean(process.env.CI))('finds /usr/bin/chromium', () => {
+    expect(hasChromium, `${CHROMIUM} is required when CI is set`).toBe(true);
+  });
+});
+
+describe.skipIf(!hasChromium)('browser: the message board', () => {
+  beforeAll(async () => {
+    // The hub serves web/dist at `/`; build it from the current sources.
+    await build({ configFile: join(import.meta.dirname, '..', 'web', 'vite.config.ts'), logLevel: 'warn' });
+    dir = mkdtempSync(join(tmpdir(), 'ssehub-browser-'));
+    server = await start();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      timeout: WAIT,
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows messages live in two pages, survives a restart, edits and deletes propagate', async () => {
+    // Two contexts: two independent "browsers", each with its own stream.
+    const contextA = await browser.newContext();
+    const contextB = await browser.newContext();
+    try {
+      const a = await openApp(contextA, 'Ada');
+      const b = await openApp(contextB, 'Bob');
+      await waitFor('two streams', async () => (await connections()) === 2);
+
+      await send(a, 'hello from A');
+      await expectMessages(a, ['hello from A']);
+      await expectMessages(b, ['hello from A']);
+
+      // Stop the hub; while it is down a message is written straight to the data dir.
+      const port = server!.port;
+      await server!.close();
+      await waitFor('both pages notice', async () => (await status(a)) !== 'live' && (await status(b)) !== 'live');
+      const offline = await createHub({ dataDir: dir, logLevel: 'silent' });
+      await offline.collections!.insert('messages', { author: 'Cron', text: 'written while the hub was down' });
+      await offline.close();
+
+      // B's network goes away before the hub is back; A sends while B is disconnected.
+      await contextB.setOffline(true);
+      server = await start(port);
+      await waitFor('A live again', async () => (await status(a)) === 'live');
+      await send(a, 'sent while B was offline');
+      const expected = ['hello from A', 'written while the hub was down', 'sent while B was offline'];
+      await expectMessages(a, expected);
+      expect(await status(b)).not.toBe('live');
+      await contextB.setOffline(false);
+      await waitFor('B live again', async () => (await status(b)) === 'live');
+      await expectMessages(b, expected);
+
+      // Edit and delete in A show up in B.
+      const id = await a
+        .locator('[data-testid=message]', { hasText: 'sent while B was offline' })
+        .getAttribute('data-id', { timeout: WAIT });
+      const mine = a.locator(`[data-testid=message][data-id="${id}"]`);
+      await mine.getByTestId('edit').click();
+      await mine.locator('textarea').fill('edited text');
+      await mine.getByRole('button', { name: 'Save' }).click();
+      await expectMessages(b, ['hello from A', 'written while the hub was down', 'edited text']);
+      await b
+        .locator('[data-testid=message]', { hasText: 'edited text' })
+        .locator('.edited')
+        .waitFor({ timeout: WAIT });
+      await a.locator('[data-testid=message]', { hasText: 'hello from A' }).getByTestId('delete').click();
+      await expectMessages(b, ['written while the hub was down', 'edited text']);
+      await expectMessages(a, ['written while the hub was down', 'edited text']);
+    } finally {
+      await contextA.close();
+      await contextB.close();
+    }
+  }, 90_000);
+
+  it('ten tabs share one stream, all live; closing the leader hands over with nothing lost', async () => {
+    await waitFor('no streams left from the previous test', async () => (await connections()) === 0);
+    const context = await browser.newContext();
+    try {
+      const pages: Page[] = [];
+      for (let i = 0; i < 10; i++) pages.push(await openApp(context, `Tab ${i}`));
+      await waitFor('one shared stream', async () => (await connections()) === 1);
+
+      const before = await texts(pages[0]!);
+      await send(pages[3]!, 'to all ten tabs');
+      for (const page of pages) await expectMessages(page, [...before, 'to all ten tabs']);
+      expect(await connections()).toBe(1);
+
+      const roles = await Promise.all(pages.map((p) => p.getByTestId('status').getAttribute('data-role')));
+      expect(roles.filter((r) => r === 'leader')).toHaveLength(1);
+      expect(roles.filter((r) => r === 'follower')).toHaveLength(9);
+      const leader = pages[roles.indexOf('leader')]!;
+      const rest = pages.filter((p) => p !== leader);
+
+      // Close the leader and write at once: the message lands during the hand-over.
+      await leader.close();
+      const res = await fetch(`${server!.url}/collections/messages/records`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ author: 'API', text: 'during the hand-over' }),
+      });
+      expect(res.status).toBe(201);
+      await waitFor('a new leader', async () => {
+        const now = await Promise.all(rest.map((p) => p.getByTestId('status').getAttribute('data-role')));
+        return now.filter((r) => r === 'leader').length === 1;
+      });
+      await send(rest[0]!, 'after the hand-over');
+      const expected = [...before, 'to all ten tabs', 'during the hand-over', 'after the hand-over'];
+      for (const page of rest) await expectMessages(page, expected);
+      await waitFor('still one stream', async () => (await connections()) === 1);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it('looks right on a phone-sized screen (test-results/app.png)', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 760 }, deviceScaleFactor: 2 });
+    try {
+      const page = await openApp(context, 'Ada');
+      await send(page, 'Morning all! Standup moved to 10:30.');
+      const other = await openApp(context, 'Grace');
+      await send(other, 'Thanks, see you there. Can someone share the agenda?');
+      await page.getByTestId('author').fill('Ada');
+      await page.locator('[data-testid=message]').last().waitFor({ timeout: WAIT });
+      mkdirSync('test-results', { recursive: true });
+      await page.screenshot({ path: 'test-results/app.png' });
+      await page.setViewportSize({ width: 1100, height: 760 });
+      await page.screenshot({ path: 'test-results/app-desktop.png' });
+      expect(existsSync('test-results/app.png')).toBe(true);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});
