@@ -198,7 +198,7 @@ describe.skipIf(!hasChromium)('browser: the message board', () => {
       await send(page, 'Morning all! Standup moved to 10:30.');
       const other = await openApp(context, 'Grace');
       await send(other, 'Thanks, see you there. Can someone share the agenda?');
-      await page.getByTestId('author').fill('Ada');
+      await page.getByTestId('author').blur();
       await page.locator('[data-testid=message]').last().waitFor({ timeout: WAIT });
       mkdirSync('test-results', { recursive: true });
       await page.screenshot({ path: 'test-results/app.png' });

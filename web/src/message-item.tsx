@@ -34,6 +34,23 @@ export function MessageItem({ message, mine, onEdit, onDelete }: Props) {
         <span className="author">{author}</span>
         <time dateTime={new Date(message.createdAt).toISOString()}>{time.format(message.createdAt)}</time>
         {message.version > 1 && <span className="edited">edited</span>}
+        {mine && draft === undefined && (
+          <div className="actions">
+            <button type="button" data-testid="edit" onClick={() => setDraft(text)}>
+              Edit
+            </button>
+            <button
+              type="button"
+              data-testid="delete"
+              className="danger"
+              onClick={() => {
+                if (confirm('Delete this message?')) void onDelete(message.id);
+              }}
+            >
+              Delete
+            </button>
+          </div>
+        )}
       </div>
       {draft === undefined ? (
         <p className="text" data-testid="message-text">
@@ -64,23 +81,6 @@ export function MessageItem({ message, mine, onEdit, onDelete }: Props) {
               Cancel
             </button>
           </div>
-        </div>
-      )}
-      {mine && draft === undefined && (
-        <div className="actions">
-          <button type="button" data-testid="edit" onClick={() => setDraft(text)}>
-            Edit
-          </button>
-          <button
-            type="button"
-            data-testid="delete"
-            className="danger"
-            onClick={() => {
-              if (confirm('Delete this message?')) void onDelete(message.id);
-            }}
-          >
-            Delete
-          </button>
         </div>
       )}
     </li>
