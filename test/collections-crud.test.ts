@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningServer, serve } from '../src/server.js';
-import { call, collectionsTempDir, listAll } from './fixtures/collections-support.js';
+import { call, collectionsTempDir, listAll, type Reply } from './fixtures/collections-support.js';
 
 const messagesSchema = {
   type: 'object',
@@ -96,7 +96,7 @@ describe('collections CRUD over HTTP', () => {
     const pages: string[][] = [];
     let cursor: string | null = null;
     do {
-      const reply: { status: number; body: any } = await call(
+      const reply: Reply = await call(
         url,
         'GET',
         `/collections/messages/records?limit=10${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
