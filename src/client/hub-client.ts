@@ -18,7 +18,7 @@ import type { ConnectionStatus, HubEvent, ResetInfo, TransportKind } from './typ
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
-  /** Base URL of the hub, e.g. `https://hub.example.com`; in a browser it defaults to the page's origin. */
+  /** Base URL of the hub, e.g. `https://hub.example.com` (relative to the page in a browser); defaults to the page's origin. */
   url?: string;
   /** Headers for every request (e.g. Authorization). Streams then use the fetch transport. */
   headers?: Record<string, string>;
@@ -80,10 +80,11 @@ export class HubClient {
   readonly #reconnect: ReconnectOptions;
 
   constructor(options: ClientOptions = {}) {
-    const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
-    const base = options.url ?? origin;
+    const page = (globalThis as { location?: { href?: string } }).location?.href;
+    const base = options.url ?? page;
     if (!base) throw new HubClientError('INVALID_CONFIG', 'createClient needs { url } outside a browser page', 0);
-    this.baseUrl = new URL(base).toString();
+    // In a page, `url` may be relative (`/hub`); without `url` the hub is the page's origin.
+    this.baseUrl = options.url === undefined ? new URL('/', base).toString() : new URL(base, page).toString();
     this.#headers = options.headers && Object.keys(options.headers).length > 0 ? { ...options.headers } : undefined;
     this.#transport = options.transport ?? 'auto';
     const fetchImpl = options.fetch ?? globalThis.fetch;
