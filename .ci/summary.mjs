@@ -7,7 +7,9 @@ const passed = report.numPassedTests;
 const failed = report.numFailedTests;
 const skipped = report.numPendingTests + report.numTodoTests;
 const skippedNames = report.testResults.flatMap((file) =>
-  file.assertionResults.filter((t) => t.status !== 'passed' && t.status !== 'failed').map((t) => `${file.name}: ${t.fullName}`),
+  file.assertionResults
+    .filter((t) => t.status !== 'passed' && t.status !== 'failed')
+    .map((t) => `${file.name}: ${t.fullName}`),
 );
 for (const name of skippedNames) console.log(`skipped in CI: ${name}`);
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
