@@ -105,6 +105,7 @@ describe('POST /publish', () => {
     ['an empty topic list', { topic: [], data: 'x' }, {}, 400, 'MISSING_TOPIC'],
     ['a wildcard topic', { topic: 'chat/*', data: 'x' }, {}, 400, 'INVALID_TOPIC'],
     ['a topic of the wrong type', { topic: 5, data: 'x' }, {}, 400, 'INVALID_TOPIC'],
+    ['a reserved collections topic', { topic: ['ok', 'collections/messages'], data: 'x' }, {}, 400, 'INVALID_TOPIC'],
     [
       'too many topics',
       { topic: Array.from({ length: 20 }, (_, i) => `t${i}`), data: 'x' },

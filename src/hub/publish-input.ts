@@ -17,6 +17,8 @@ export interface PublishLimits {
 }
 
 const MAX_TYPE_LENGTH = 128;
+/** Topics under this root carry collection change events; publishers cannot forge them. */
+const RESERVED_ROOT = 'collections';
 
 /** Validates a publish request and turns it into a log entry; throws SseHubError naming the problem. */
 export function toEventInput(body: unknown, limits: PublishLimits): EventInput {
@@ -36,6 +38,13 @@ export function toEventInput(body: unknown, limits: PublishLimits): EventInput {
     );
   }
   const unique = [...new Set(topics.map(assertTopic))];
+  const reserved = unique.find((t) => t === RESERVED_ROOT || t.startsWith(`${RESERVED_ROOT}/`));
+  if (reserved !== undefined) {
+    throw new SseHubError(
+      'INVALID_TOPIC',
+      `Topic "${reserved}" is reserved: change events under "${RESERVED_ROOT}/" come only from writes to live collections`,
+    );
+  }
 
   if (type !== undefined && type !== null) {
     if (typeof type !== 'string' || type.length === 0 || type.length > MAX_TYPE_LENGTH) {
