@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Connection } from '../hub/connection.js';
 
 /** Response headers for every event stream (see docs/protocol.md). */
@@ -8,13 +9,42 @@ export const STREAM_HEADERS = {
   'X-Accel-Buffering': 'no',
 } as const;
 
+const CRLF = Buffer.from('\r\n');
+
+/**
+ * The last chunk framed for chunked transfer encoding. The hub writes the same
+ * chunk to every member of a topic group in a row, so one entry frames it once
+ * per batch instead of once per subscriber.
+ */
+let lastChunk: Buffer | undefined;
+let lastFramed: Buffer | undefined;
+
+function framed(chunk: Buffer): Buffer {
+  if (chunk === lastChunk) return lastFramed as Buffer;
+  const size = Buffer.from(`${chunk.length.toString(16)}\r\n`, 'latin1');
+  const out = Buffer.allocUnsafe(size.length + chunk.length + 2);
+  size.copy(out, 0);
+  chunk.copy(out, size.length);
+  CRLF.copy(out, size.length + chunk.length);
+  lastChunk = chunk;
+  lastFramed = out;
+  return out;
+}
+
 /**
  * The node:http adapter of the {@link Connection} port. Works for plain
  * node:http, Express and Fastify (through `reply.raw`), which all hand us the
  * same ServerResponse.
+ *
+ * Once the headers are out, frames go straight to the socket, already framed
+ * for chunked encoding: one `socket.write` per chunk instead of
+ * ServerResponse's cork, four-buffer writev and uncork on the next tick. If
+ * something wrapped `res.write` (a middleware), writes go through it instead.
  */
 export class NodeConnection implements Connection {
   readonly #res: ServerResponse;
+  readonly #socket: Socket | null;
+  readonly #chunked: boolean;
 
   constructor(req: IncomingMessage, res: ServerResponse, extraHeaders: Record<string, string> = {}) {
     this.#res = res;
@@ -24,14 +54,20 @@ export class NodeConnection implements Connection {
     const connection = req.httpVersionMajor === 1 && req.httpVersionMinor === 1 ? { Connection: 'keep-alive' } : {};
     res.writeHead(200, { ...STREAM_HEADERS, ...connection, ...extraHeaders });
     res.flushHeaders();
+    const direct = res.write === ServerResponse.prototype.write && res.socket !== null && res.headersSent;
+    this.#socket = direct ? res.socket : null;
+    this.#chunked = (res as ServerResponse & { chunkedEncoding?: boolean }).chunkedEncoding === true;
   }
 
   get bufferedBytes(): number {
-    return this.#res.writableLength;
+    return this.#socket ? this.#socket.writableLength : this.#res.writableLength;
   }
 
   write(chunk: Buffer): void {
-    if (!this.#res.destroyed && !this.#res.writableEnded) this.#res.write(chunk);
+    if (this.#res.destroyed || this.#res.writableEnded) return;
+    const socket = this.#socket;
+    if (!socket) this.#res.write(chunk);
+    else if (!socket.destroyed) socket.write(this.#chunked ? framed(chunk) : chunk);
   }
 
   end(): void {
@@ -48,12 +84,13 @@ export class NodeConnection implements Connection {
   }
 
   onDrain(listener: () => void): void {
+    const target = this.#socket ?? this.#res;
     const done = () => {
-      this.#res.off('drain', done);
+      target.off('drain', done);
       this.#res.off('close', done);
       listener();
     };
-    this.#res.on('drain', done);
+    target.on('drain', done);
     this.#res.on('close', done);
   }
 }
