@@ -186,8 +186,9 @@ export class Hub {
 
   #resumeProblem(lastEventId: string, position: LogPosition): ResetReason | undefined {
     const parsed = parseEventId(lastEventId);
-    if (!parsed || parsed.seq > position.head) return 'unknown-id';
+    if (!parsed) return 'unknown-id';
     if (parsed.epoch !== position.epoch) return 'log-replaced';
+    if (parsed.seq > position.head) return 'unknown-id';
     if (parsed.seq < position.trimmedThrough) return 'history-trimmed';
     return undefined;
   }
