@@ -16,6 +16,8 @@ export interface BenchOptions {
   publishers: number;
   payloadBytes: number;
   workers: number;
+  connectConcurrency: number;
+  resumeConcurrency: number;
   hosts: string[];
   scenarios: string[];
   servers: string[];
@@ -38,6 +40,8 @@ export const USAGE = `npm run bench -- [options]
   --publishers C        concurrent publish loops (default 8)
   --payload B           bytes of event data (default 64)
   --workers W           load worker processes (default 2)
+  --connect-concurrency C  connections opening at once (default 256)
+  --resume-concurrency C   resume storm: reconnects at once (default 512)
   --hosts H             destination addresses 127.0.0.1..127.0.0.H (default 4)
   --scenarios list      ${ALL_SCENARIOS.join(',')} (default ${DEFAULT_SCENARIOS.join(',')})
   --servers list        ${ALL_SERVERS.join(',')} (default all)
@@ -62,6 +66,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       publishers: { type: 'string' },
       payload: { type: 'string' },
       workers: { type: 'string' },
+      'connect-concurrency': { type: 'string' },
+      'resume-concurrency': { type: 'string' },
       hosts: { type: 'string' },
       scenarios: { type: 'string' },
       servers: { type: 'string' },
@@ -105,6 +111,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     publishers: int('publishers', values.publishers, 8),
     payloadBytes: int('payload', values.payload, 64, 24),
     workers: int('workers', values.workers, 2),
+    connectConcurrency: int('connect-concurrency', values['connect-concurrency'], 256),
+    resumeConcurrency: int('resume-concurrency', values['resume-concurrency'], 512),
     hosts: Array.from({ length: hostCount }, (_, i) => `127.0.0.${i + 1}`),
     scenarios: list('scenarios', values.scenarios, ALL_SCENARIOS, DEFAULT_SCENARIOS),
     servers: list('servers', values.servers, ALL_SERVERS, ALL_SERVERS),

@@ -71,7 +71,12 @@ export class RunContext {
   }
 
   async open(options: Omit<OpenOptions, 'port' | 'hosts'>): Promise<OpenResult> {
-    return this.pool.open({ port: this.peer.port, hosts: this.options.hosts, ...options });
+    return this.pool.open({
+      port: this.peer.port,
+      hosts: this.options.hosts,
+      concurrency: this.options.connectConcurrency,
+      ...options,
+    });
   }
 
   /**

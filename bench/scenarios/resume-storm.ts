@@ -33,7 +33,7 @@ export async function resumeStorm(ctx: RunContext): Promise<RunResult> {
     const opened = await ctx.open({
       paths: Array.from({ length: connections }, () => peer.streamPath('bench')),
       headers: Array.from({ length: connections }, () => header),
-      concurrency: 512,
+      concurrency: ctx.options.resumeConcurrency,
       target: backlog.published,
       latency: false,
     });

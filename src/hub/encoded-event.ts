@@ -11,8 +11,31 @@ export function encodeEvent(event: StoredEvent): EncodedEvent {
   return { event, frame: encodeMessageBytes({ id: event.id, event: event.type, data: event.data }) };
 }
 
+interface Joined {
+  events: readonly EncodedEvent[];
+  chunk: Buffer;
+}
+
+/**
+ * The last few joined runs. Clients resuming from the same point (a reconnect
+ * storm after a restart) replay the same events from the recent-events cache,
+ * so each run is joined once and the buffer shared, like a live batch.
+ */
+const JOINED_CACHE = 8;
+const joined: Joined[] = [];
+
+function sameEvents(a: readonly EncodedEvent[], b: readonly EncodedEvent[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** The frames of several events as one buffer: one socket write instead of many. */
 export function concatFrames(events: readonly EncodedEvent[]): Buffer {
   if (events.length === 1) return (events[0] as EncodedEvent).frame;
-  return Buffer.concat(events.map((e) => e.frame));
+  for (const entry of joined) if (sameEvents(entry.events, events)) return entry.chunk;
+  const chunk = Buffer.concat(events.map((e) => e.frame));
+  if (joined.length >= JOINED_CACHE) joined.shift();
+  joined.push({ events: [...events], chunk });
+  return chunk;
 }
