@@ -15,6 +15,7 @@ import { nchanPeer } from './peers/nchan.js';
 import { betterSsePeer, expressSeedPeer } from './peers/node-peer.js';
 import type { PeerDefinition } from './peers/peer.js';
 import { ssehubPeer } from './peers/ssehub.js';
+import { ssehubClusterPeer } from './peers/ssehub-cluster.js';
 import { cluster } from './scenarios/cluster.js';
 import { idle } from './scenarios/idle.js';
 import { manyTopics } from './scenarios/many-topics.js';
@@ -49,10 +50,10 @@ function log(message: string): void {
 }
 
 async function runOne(options: BenchOptions, pool: ClientPool, scenario: string, server: string): Promise<RunResult> {
-  const peerDef = PEERS[server] as PeerDefinition;
   if (scenario === 'cluster' && server !== 'ssehub') {
     return { ...emptyResult(scenario, server), skipped: 'ssehub only' };
   }
+  const peerDef = scenario === 'cluster' ? ssehubClusterPeer : (PEERS[server] as PeerDefinition);
   const started = Date.now();
   try {
     const result = await (SCENARIOS[scenario] as (ctx: RunContext) => Promise<RunResult>)(

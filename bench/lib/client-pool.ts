@@ -24,7 +24,7 @@ export interface OpenResult {
 }
 
 export interface OpenOptions {
-  port: number;
+  ports: number[];
   hosts: string[];
   paths: string[];
   headers?: string[];
@@ -85,7 +85,7 @@ export class ClientPool {
         }
         const command: OpenCommand = {
           cmd: 'open',
-          port: options.port,
+          ports: options.ports,
           hosts: options.hosts,
           paths,
           headers,

@@ -33,7 +33,8 @@ function send(message: WorkerMessage): void {
 function openOne(command: OpenCommand, index: number): Promise<string | undefined> {
   return new Promise((resolve) => {
     const host = command.hosts[index % command.hosts.length] as string;
-    const socket = connect({ host, port: command.port });
+    const port = command.ports[index % command.ports.length] as number;
+    const socket = connect({ host, port });
     const counter = new SseCounter(command.latency ? histogram : undefined);
     const stream: Stream = { socket, counter, reached: false };
     let settled = false;
@@ -67,7 +68,7 @@ function openOne(command: OpenCommand, index: number): Promise<string | undefine
     socket.on('connect', () => {
       const extra = command.headers[index] ? `${command.headers[index]}\r\n` : '';
       socket.write(
-        `GET ${command.paths[index]} HTTP/1.1\r\nHost: ${host}:${command.port}\r\nAccept: text/event-stream\r\n${extra}\r\n`,
+        `GET ${command.paths[index]} HTTP/1.1\r\nHost: ${host}:${port}\r\nAccept: text/event-stream\r\n${extra}\r\n`,
       );
     });
     socket.on('data', (buf: Buffer) => reader.push(buf));

@@ -67,3 +67,10 @@ export function sample(pids: readonly number[]): ProcSample {
   }
   return { rssBytes: rss, cpuSeconds: cpu };
 }
+
+/** CPU seconds the whole machine spent busy since boot (all cores; /proc/stat). */
+export function machineBusySeconds(): number {
+  const line = readFileSync('/proc/stat', 'latin1').split('\n', 1)[0] as string;
+  const [, user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).map(Number);
+  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / TICKS_PER_SECOND;
+}

@@ -39,6 +39,7 @@ const RESOURCES: Column[] = [
   ['KB/conn', (r) => n(r.rssPerConnKB, 1)],
   ['server CPU s', (r) => n(r.serverCpuS, 1)],
   ['loadgen CPU s', (r) => n(r.loadgenCpuS, 1)],
+  ['other CPU s', (r) => n(r.otherCpuS, 1)],
 ];
 
 const COLUMNS: Record<string, Column[]> = {

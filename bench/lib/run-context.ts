@@ -5,7 +5,7 @@ import type { PeerDefinition, RunningPeer } from '../peers/peer.js';
 import type { ClientPool, OpenOptions, OpenResult, PoolStats } from './client-pool.js';
 import { nowMs, sleep } from './clock.js';
 import type { BenchOptions } from './options.js';
-import { processTree, sample } from './proc-stats.js';
+import { machineBusySeconds, processTree, sample } from './proc-stats.js';
 import type { RunResult } from './run-result.js';
 
 const MB = 1024 * 1024;
@@ -18,7 +18,7 @@ export class RunContext {
   peer!: RunningPeer;
   #tmpDir = '';
   #baselineRss = 0;
-  #cpuMark = { server: 0, loadgen: 0 };
+  #cpuMark = { server: 0, loadgen: 0, machine: 0 };
 
   constructor(options: BenchOptions, pool: ClientPool, peerDef: PeerDefinition) {
     this.options = options;
@@ -47,7 +47,7 @@ export class RunContext {
   }
 
   serverSample() {
-    return sample(processTree(this.peer.pid));
+    return sample([this.peer.pid, ...(this.peer.otherPids ?? [])].flatMap(processTree));
   }
 
   loadgenCpu(): number {
@@ -57,7 +57,11 @@ export class RunContext {
 
   /** Starts the CPU accounting window of the measured phase. */
   markCpu(): void {
-    this.#cpuMark = { server: this.serverSample().cpuSeconds, loadgen: this.loadgenCpu() };
+    this.#cpuMark = {
+      server: this.serverSample().cpuSeconds,
+      loadgen: this.loadgenCpu(),
+      machine: machineBusySeconds(),
+    };
   }
 
   /** Fills memory and CPU fields: RSS now, RSS per connection above the idle baseline, CPU since markCpu. */
@@ -68,11 +72,14 @@ export class RunContext {
     result.rssPerConnKB = connections > 0 ? round((now.rssBytes - this.#baselineRss) / connections / 1024, 2) : 0;
     result.serverCpuS = round(now.cpuSeconds - this.#cpuMark.server, 2);
     result.loadgenCpuS = round(this.loadgenCpu() - this.#cpuMark.loadgen, 2);
+    const busy = machineBusySeconds() - this.#cpuMark.machine;
+    // Kernel work not charged to a process (loopback softirq) and everything else running.
+    result.otherCpuS = round(Math.max(0, busy - result.serverCpuS - result.loadgenCpuS), 2);
   }
 
-  async open(options: Omit<OpenOptions, 'port' | 'hosts'>): Promise<OpenResult> {
+  async open(options: Omit<OpenOptions, 'ports' | 'hosts'>): Promise<OpenResult> {
     return this.pool.open({
-      port: this.peer.port,
+      ports: [...(this.peer.streamPorts ?? [this.peer.port])],
       hosts: this.options.hosts,
       concurrency: this.options.connectConcurrency,
       ...options,

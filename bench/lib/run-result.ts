@@ -27,6 +27,8 @@ export interface RunResult {
   serverCpuS: number;
   /** CPU seconds of the load workers and the publisher during the measured phase. */
   loadgenCpuS: number;
+  /** The rest of the machine's busy CPU seconds in the same window (other processes, uncharged kernel work). */
+  otherCpuS: number;
   notes: string[];
 }
 
@@ -51,6 +53,7 @@ export function emptyResult(scenario: string, server: string): RunResult {
     rssPerConnKB: 0,
     serverCpuS: 0,
     loadgenCpuS: 0,
+    otherCpuS: 0,
     notes: [],
   };
 }

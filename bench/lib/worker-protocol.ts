@@ -2,7 +2,8 @@
 
 export interface OpenCommand {
   cmd: 'open';
-  port: number;
+  /** Server ports, used round robin (a cluster spreads streams over its nodes). */
+  ports: number[];
   /** Destination addresses, used round robin so ephemeral ports never run short. */
   hosts: string[];
   /** Request path of each connection this worker opens. */

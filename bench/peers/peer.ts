@@ -10,6 +10,10 @@ export interface RunningPeer {
   readonly port: number;
   /** The root process; RSS and CPU are summed over it and its descendants. */
   readonly pid: number;
+  /** More root processes of the same server (cluster nodes, Redis). */
+  readonly otherPids?: readonly number[];
+  /** Ports the streams are spread over (default: `port`, which also takes publishes). */
+  readonly streamPorts?: readonly number[];
   /** Path of a stream on one topic. */
   streamPath(topic: string): string;
   /** Header line that resumes a stream after `lastEventId`, or undefined if the server cannot resume. */

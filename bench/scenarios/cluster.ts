@@ -1,19 +1,24 @@
 import { execFileSync } from 'node:child_process';
 import type { RunContext } from '../lib/run-context.js';
 import { emptyResult, type RunResult } from '../lib/run-result.js';
+import { fanOut } from './fan-out.js';
 
 /**
- * Hook for the cluster scenario: two ssehub nodes sharing Redis, the streams
- * spread over both, publishes to one. Runs only once `ssehub serve --redis`
- * exists in dist/; until then it reports itself as skipped.
+ * Two ssehub nodes on one Redis, the N streams spread over both, publishes to
+ * the first as fast as it accepts (like saturation): every event crosses Redis
+ * to reach half of the streams. Skipped when dist/ has no `serve --redis`.
  */
 export async function cluster(ctx: RunContext): Promise<RunResult> {
-  const result = emptyResult('cluster', ctx.peerDef.name);
   const help = execFileSync(process.execPath, ['dist/cli/main.js', 'serve', '--help'], { encoding: 'utf8' });
   if (!help.includes('--redis')) {
-    result.skipped = '`ssehub serve --redis` is not available yet';
-    return result;
+    return { ...emptyResult('cluster', ctx.peerDef.name), skipped: '`ssehub serve --redis` is not available' };
   }
-  result.skipped = 'cluster scenario not implemented yet (see docs/benchmarks.md)';
-  return result;
+  const { connections, events, durationMs, publishers } = ctx.options;
+  return fanOut(ctx, 'cluster', {
+    paths: (peer) => Array.from({ length: connections }, () => peer.streamPath('bench')),
+    expected: (published, open) => published * open,
+    concurrency: publishers,
+    publish: (publisher) =>
+      publisher.flood({ topicOf: () => 'bench', maxEvents: events, durationMs, concurrency: publishers }),
+  });
 }
