@@ -43,7 +43,7 @@ export class RunContext {
   async stopPeer(): Promise<void> {
     await this.pool.closeStreams();
     await this.peer?.stop();
-    if (this.#tmpDir) rmSync(this.#tmpDir, { recursive: true, force: true });
+    if (this.#tmpDir && !process.env.BENCH_KEEP_TMP) rmSync(this.#tmpDir, { recursive: true, force: true });
   }
 
   serverSample() {
