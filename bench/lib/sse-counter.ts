@@ -1,7 +1,6 @@
 import type { LatencyHistogram } from './latency-histogram.js';
 
 /** Every benchmark event's data carries `@@<publish time in ms>` (see publish-data.ts). */
-const MARKER = Buffer.from('@@');
 const NL = 0x0a;
 
 /**
@@ -41,28 +40,34 @@ export class SseCounter {
     return this.events - before;
   }
 
+  /**
+   * Scans as a latin1 string: V8's String#indexOf has no per-call native
+   * boundary to cross, which makes it several times cheaper than Buffer#indexOf
+   * when hopping over millions of small frames.
+   */
   #scanLines(buf: Buffer, now: number): void {
+    const text = buf.toString('latin1');
     const histogram = this.#histogram;
     let i = 0;
     for (;;) {
-      const at = buf.indexOf(MARKER, i);
+      const at = text.indexOf('@@', i);
       if (at < 0) return;
       this.events++;
       i = at + 2;
       if (!histogram) continue;
       let value = 0;
-      let c = buf[i] as number;
+      let c = text.charCodeAt(i);
       while (c >= 48 && c <= 57) {
         value = value * 10 + c - 48;
-        c = buf[++i] as number;
+        c = text.charCodeAt(++i);
       }
       if (c === 46) {
         let scale = 0.1;
-        c = buf[++i] as number;
+        c = text.charCodeAt(++i);
         while (c >= 48 && c <= 57) {
           value += (c - 48) * scale;
           scale /= 10;
-          c = buf[++i] as number;
+          c = text.charCodeAt(++i);
         }
       }
       histogram.record(now - value);

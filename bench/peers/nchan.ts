@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, spawnServer, stopChild, waitForHttp } from './child-process.js';
@@ -14,11 +14,9 @@ export function nchanModulePath(): string | undefined {
 }
 
 export function nginxVersion(): string | undefined {
-  try {
-    return execFileSync('nginx', ['-v'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim() || undefined;
-  } catch (err) {
-    return String((err as { stderr?: string }).stderr ?? '').trim() || undefined;
-  }
+  // `nginx -v` prints to stderr.
+  const run = spawnSync('nginx', ['-v'], { encoding: 'utf8' });
+  return `${run.stdout ?? ''}${run.stderr ?? ''}`.trim() || undefined;
 }
 
 /**
