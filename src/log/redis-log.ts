@@ -92,7 +92,15 @@ export class RedisEventLog implements EventLog {
         { cause: err },
       );
     }
-    const position = await this.position();
+    let position: LogPosition;
+    try {
+      position = await this.position();
+    } catch (err) {
+      commands.disconnect();
+      reader.disconnect();
+      this.#closed = true;
+      throw err;
+    }
     this.#epoch = position.epoch;
     this.#feed = new RedisLiveFeed({
       reader,
