@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClientPool } from './lib/client-pool.js';
 import { machineInfo } from './lib/machine.js';
+import { medianRun } from './lib/median-run.js';
 import { type BenchOptions, parseOptions, USAGE } from './lib/options.js';
 import { markdownReport, scenarioTable } from './lib/report.js';
 import { RunContext } from './lib/run-context.js';
@@ -88,14 +89,18 @@ async function main(): Promise<void> {
   try {
     for (const scenario of options.scenarios) {
       log(`bench: ${scenario}`);
-      const results: RunResult[] = [];
       // The cluster scenario has one subject: ssehub on two nodes.
       const servers = scenario === 'cluster' ? options.servers.filter((s) => s === 'ssehub') : options.servers;
-      for (const server of servers) results.push(await runOne(options, pool, scenario, server));
+      // Repeats go round the servers, so noise from the machine spreads over all of them.
+      const runs: RunResult[][] = servers.map(() => []);
+      for (let round = 0; round < options.repeat; round++) {
+        for (const [i, server] of servers.entries()) runs[i]?.push(await runOne(options, pool, scenario, server));
+      }
+      const results = runs.map((list) => medianRun(scenario, list));
       all.push(...results);
       writeFileSync(
         join(options.outDir, `${stamp}-${scenario}.json`),
-        `${JSON.stringify({ stamp, scenario, machine, command, options, results }, null, 2)}\n`,
+        `${JSON.stringify({ stamp, scenario, machine, command, options, results, runs: options.repeat > 1 ? runs : undefined }, null, 2)}\n`,
       );
       log(`\n${scenarioTable(scenario, results)}\n`);
     }

@@ -16,6 +16,7 @@ export interface BenchOptions {
   publishers: number;
   payloadBytes: number;
   workers: number;
+  repeat: number;
   connectConcurrency: number;
   resumeConcurrency: number;
   hosts: string[];
@@ -40,6 +41,7 @@ export const USAGE = `npm run bench -- [options]
   --publishers C        concurrent publish loops (default 8)
   --payload B           bytes of event data (default 64)
   --workers W           load worker processes (default 2)
+  --repeat R            run every server R times per scenario, report the median run (default 1)
   --connect-concurrency C  connections opening at once (default 256)
   --resume-concurrency C   resume storm: reconnects at once (default 512)
   --hosts H             destination addresses 127.0.0.1..127.0.0.H (default 4)
@@ -66,6 +68,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       publishers: { type: 'string' },
       payload: { type: 'string' },
       workers: { type: 'string' },
+      repeat: { type: 'string' },
       'connect-concurrency': { type: 'string' },
       'resume-concurrency': { type: 'string' },
       hosts: { type: 'string' },
@@ -111,6 +114,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     publishers: int('publishers', values.publishers, 8),
     payloadBytes: int('payload', values.payload, 64, 24),
     workers: int('workers', values.workers, 2),
+    repeat: int('repeat', values.repeat, 1),
     connectConcurrency: int('connect-concurrency', values['connect-concurrency'], 256),
     resumeConcurrency: int('resume-concurrency', values['resume-concurrency'], 512),
     hosts: Array.from({ length: hostCount }, (_, i) => `127.0.0.${i + 1}`),

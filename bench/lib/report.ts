@@ -121,7 +121,7 @@ export function targets(results: readonly RunResult[]): string[] {
       `resume storm: ssehub ${ms === undefined ? 'not all caught up' : `all caught up in ${n(ms)} ms`} (target ≤ 2,000 ms) — ${ms !== undefined && ms <= 2000 ? 'met' : 'missed'}`,
     );
   }
-  const lossy = results.filter((r) => !r.skipped && r.loss > 0);
+  const lossy = results.filter((r) => !r.skipped && Math.max(r.loss, r.lossInRepeats ?? 0) > 0);
   const hubLossy = lossy.filter((r) => r.server === 'ssehub');
   lines.push(
     `loss: ${hubLossy.length === 0 ? 'ssehub zero in every scenario — met' : `ssehub lost events in ${hubLossy.map((r) => r.scenario).join(', ')} — missed`}` +
@@ -150,7 +150,7 @@ export function markdownReport(
     '',
     `Command: \`${command}\``,
     '',
-    `Options: ${options.connections.toLocaleString('en-US')} connections (idle: ${options.idleConnections.toLocaleString('en-US')}), ${options.workers} load workers, ${options.publishers} publishers, ${options.payloadBytes}-byte data, steady ${options.rate.toLocaleString('en-US')} deliveries/s for ${options.steadyDurationMs / 1000} s, saturation ≤ ${options.events.toLocaleString('en-US')} events or ${options.durationMs / 1000} s, resume backlog ${options.resumeBacklog}, many-topics ≤ ${options.topicEvents.toLocaleString('en-US')} events.`,
+    `Options: ${options.connections.toLocaleString('en-US')} connections (idle: ${options.idleConnections.toLocaleString('en-US')}), ${options.workers} load workers, ${options.publishers} publishers, ${options.payloadBytes}-byte data, steady ${options.rate.toLocaleString('en-US')} deliveries/s for ${options.steadyDurationMs / 1000} s, saturation ≤ ${options.events.toLocaleString('en-US')} events or ${options.durationMs / 1000} s, resume backlog ${options.resumeBacklog}, many-topics ≤ ${options.topicEvents.toLocaleString('en-US')} events${options.repeat > 1 ? `; each row is the median of ${options.repeat} runs` : ''}.`,
     '',
   ];
   const checks = targets(results);

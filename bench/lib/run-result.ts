@@ -12,6 +12,8 @@ export interface RunResult {
   expected: number;
   delivered: number;
   loss: number;
+  /** With --repeat: the loss summed over every run (the row shows the median run). */
+  lossInRepeats?: number;
   /** Streams the server closed during the run. */
   closedEarly: number;
   /** From the first publish to the last delivery, in seconds. */
