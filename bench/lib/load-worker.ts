@@ -165,30 +165,13 @@ process.on('message', (command: HarnessCommand) => {
       break;
     case 'reset':
       reset();
-      send({ type: 'stats', ...emptyStats() });
+      send({ type: 'reset' });
       break;
     case 'close':
       close();
       break;
   }
 });
-
-function emptyStats() {
-  return {
-    open: 0,
-    failed: 0,
-    closedEarly: 0,
-    events: 0,
-    minPerConn: 0,
-    maxPerConn: 0,
-    reached: 0,
-    lastReachedAt: 0,
-    firstEventAt: 0,
-    lastEventAt: 0,
-    histogram: [],
-    histogramMax: 0,
-  };
-}
 
 process.on('disconnect', () => process.exit(0));
 send({ type: 'ready' });

@@ -40,4 +40,5 @@ export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'opened'; open: number; failed: number; errors: string[]; startedAt: number; doneAt: number }
   | WorkerStats
+  | { type: 'reset' }
   | { type: 'closed' };

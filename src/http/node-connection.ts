@@ -12,22 +12,23 @@ export const STREAM_HEADERS = {
 const CRLF = Buffer.from('\r\n');
 
 /**
- * The last chunk framed for chunked transfer encoding. The hub writes the same
- * chunk to every member of a topic group in a row, so one entry frames it once
- * per batch instead of once per subscriber.
+ * The last chunks framed for chunked transfer encoding. The hub writes the same
+ * chunk to every member of a topic group in a row, and clients resuming from the
+ * same point get the same few replay chunks, so a chunk is framed once, not once
+ * per subscriber.
  */
-let lastChunk: Buffer | undefined;
-let lastFramed: Buffer | undefined;
+const FRAMED_CACHE = 4;
+const framedChunks: { chunk: Buffer; framed: Buffer }[] = [];
 
 function framed(chunk: Buffer): Buffer {
-  if (chunk === lastChunk) return lastFramed as Buffer;
+  for (const entry of framedChunks) if (entry.chunk === chunk) return entry.framed;
   const size = Buffer.from(`${chunk.length.toString(16)}\r\n`, 'latin1');
   const out = Buffer.allocUnsafe(size.length + chunk.length + 2);
   size.copy(out, 0);
   chunk.copy(out, size.length);
   CRLF.copy(out, size.length + chunk.length);
-  lastChunk = chunk;
-  lastFramed = out;
+  if (framedChunks.length >= FRAMED_CACHE) framedChunks.shift();
+  framedChunks.push({ chunk, framed: out });
   return out;
 }
 
