@@ -121,6 +121,20 @@ describe('SQLite event log durability', () => {
     await again.close();
   });
 
+  it('group-commits concurrent appends in order, and close() commits what is still queued', async () => {
+    const file = sqliteFile();
+    const log = new SqliteEventLog({ file });
+    await log.open();
+    const pending = Array.from({ length: 50 }, (_, i) => log.append([{ topics: ['t'], data: String(i) }]));
+    await log.close();
+    const stored = (await Promise.all(pending)).flat();
+    expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    const again = new SqliteEventLog({ file });
+    await again.open();
+    expect((await again.readAfter(0, 100)).map((e) => e.data)).toEqual(stored.map((e) => e.data));
+    await again.close();
+  });
+
   it('rolls back a failed transaction: nothing stored, nothing emitted', async () => {
     const log = new SqliteEventLog({ file: sqliteFile() });
     await log.open();

@@ -54,6 +54,14 @@ export class SqliteEventLog implements EventLog {
   #trimmedThrough = 0;
   #pending: StoredEvent[] | undefined;
   #insert!: Database.Statement<[string, string | null, string, number]>;
+  /** `db.transaction` wrapper, made once: it runs a callback inside BEGIN/COMMIT. */
+  #inTransaction!: <T>(fn: () => T) => T;
+  /** Appends waiting for the next group commit (see {@link append}). */
+  #queued: {
+    inputs: readonly EventInput[];
+    resolve: (events: StoredEvent[]) => void;
+    reject: (err: unknown) => void;
+  }[] = [];
   #readAfter!: Database.Statement<[number, number], EventRow>;
 
   constructor(options: SqliteLogOptions) {
@@ -103,6 +111,7 @@ export class SqliteEventLog implements EventLog {
     this.#head = seqRow?.seq ?? 0;
     this.#insert = db.prepare('INSERT INTO events (topics, type, data, time) VALUES (?, ?, ?, ?)');
     this.#readAfter = db.prepare('SELECT seq, topics, type, data, time FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.#inTransaction = db.transaction((fn: () => unknown) => fn()) as <T>(fn: () => T) => T;
   }
 
   /**
@@ -111,14 +120,14 @@ export class SqliteEventLog implements EventLog {
    * after the commit; if `fn` throws, nothing is written and nothing is emitted.
    */
   transaction<T>(fn: (append: AppendInTransaction) => T): T {
-    const db = this.db;
+    if (!this.#db) throw new SseHubError('LOG_UNAVAILABLE', 'The SQLite event log is not open');
     if (this.#pending) throw new Error('SqliteEventLog.transaction cannot be nested');
     const pending: StoredEvent[] = [];
     this.#pending = pending;
     const headBefore = this.#head;
     let result: T;
     try {
-      result = db.transaction(() => fn(this.#appendInTransaction))();
+      result = this.#inTransaction(() => fn(this.#appendInTransaction));
     } catch (err) {
       this.#head = headBefore;
       throw err;
@@ -156,8 +165,29 @@ export class SqliteEventLog implements EventLog {
     return this.transaction((append) => append(inputs));
   }
 
-  async append(inputs: readonly EventInput[]): Promise<StoredEvent[]> {
-    return this.appendSync(inputs);
+  /**
+   * Group commit: appends arriving in the same turn of the event loop (concurrent
+   * publishes) share one transaction. Each promise resolves after that commit.
+   */
+  append(inputs: readonly EventInput[]): Promise<StoredEvent[]> {
+    return new Promise((resolve, reject) => {
+      this.#queued.push({ inputs, resolve, reject });
+      if (this.#queued.length === 1) setImmediate(() => this.#commitQueued());
+    });
+  }
+
+  #commitQueued(): void {
+    const queued = this.#queued;
+    if (queued.length === 0) return;
+    this.#queued = [];
+    let results: StoredEvent[][];
+    try {
+      results = this.transaction((append) => queued.map((entry) => append(entry.inputs)));
+    } catch (err) {
+      for (const entry of queued) entry.reject(err);
+      return;
+    }
+    queued.forEach((entry, i) => entry.resolve(results[i] as StoredEvent[]));
   }
 
   readAfterSync(afterSeq: number, limit: number): StoredEvent[] {
@@ -218,6 +248,7 @@ export class SqliteEventLog implements EventLog {
   }
 
   async close(): Promise<void> {
+    this.#commitQueued();
     this.#db?.close();
     this.#db = undefined;
   }
