@@ -187,7 +187,7 @@ export class SqliteEventLog implements EventLog {
       for (const entry of queued) entry.reject(err);
       return;
     }
-    queued.forEach((entry, i) => entry.resolve(results[i] as StoredEvent[]));
+    for (const [i, entry] of queued.entries()) entry.resolve(results[i] as StoredEvent[]);
   }
 
   readAfterSync(afterSeq: number, limit: number): StoredEvent[] {
