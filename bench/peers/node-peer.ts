@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { freePort, spawnServer, stopChild, waitForHttp } from './child-process.js';
-import type { PeerDefinition, RunningPeer } from './peer.js';
+import { jsonPublishApi, type PeerDefinition, type RunningPeer } from './peer.js';
 
 /** A peer written for the benchmark as a small Node server in bench/peers/ (JSON publish, no resume). */
 function nodePeer(name: string, file: string): PeerDefinition {
@@ -17,14 +17,8 @@ function nodePeer(name: string, file: string): PeerDefinition {
         name,
         port,
         pid: child.pid as number,
-        streamPath: (topic) => `/events?topic=${encodeURIComponent(topic)}`,
+        ...jsonPublishApi,
         resumeHeader: () => undefined,
-        publishRequest: (topic, data) => ({
-          path: '/publish',
-          contentType: 'application/json',
-          body: JSON.stringify({ topic, data }),
-        }),
-        publishedId: (_status, body) => (JSON.parse(body) as { id?: string }).id,
         stop: () => stopChild(child),
       };
     },

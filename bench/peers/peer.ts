@@ -36,3 +36,17 @@ export interface PeerDefinition {
   readonly supportsResume: boolean;
   start(options: PeerStartOptions): Promise<RunningPeer>;
 }
+
+/**
+ * The HTTP shape shared by ssehub and the two Node peers: `GET /events?topic=`,
+ * `POST /publish` with `{"topic","data"}` answering `{"id"}`.
+ */
+export const jsonPublishApi = {
+  streamPath: (topic: string) => `/events?topic=${encodeURIComponent(topic)}`,
+  publishRequest: (topic: string, data: string): PublishRequest => ({
+    path: '/publish',
+    contentType: 'application/json',
+    body: JSON.stringify({ topic, data }),
+  }),
+  publishedId: (_status: number, body: string) => (JSON.parse(body) as { id?: string }).id,
+} satisfies Pick<RunningPeer, 'streamPath' | 'publishRequest' | 'publishedId'>;

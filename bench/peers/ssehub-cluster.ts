@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, spawnServer, stopChild, waitForHttp } from './child-process.js';
-import type { PeerDefinition, RunningPeer } from './peer.js';
+import { jsonPublishApi, type PeerDefinition, type RunningPeer } from './peer.js';
 
 /** Waits until redis-server answers PING on `port`. */
 async function waitForRedis(port: number, child: ReturnType<typeof spawnServer>): Promise<void> {
@@ -75,14 +75,8 @@ export const ssehubClusterPeer: PeerDefinition = {
       pid: a.child.pid as number,
       otherPids: [b.child.pid as number, redis.pid as number],
       streamPorts: [a.port, b.port],
-      streamPath: (topic) => `/events?topic=${encodeURIComponent(topic)}`,
+      ...jsonPublishApi,
       resumeHeader: (id) => `Last-Event-ID: ${id}`,
-      publishRequest: (topic, data) => ({
-        path: '/publish',
-        contentType: 'application/json',
-        body: JSON.stringify({ topic, data }),
-      }),
-      publishedId: (_status, body) => (JSON.parse(body) as { id?: string }).id,
       async stop() {
         await Promise.all(nodes.map((node) => stopChild(node.child)));
         await stopChild(redis);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { freePort, spawnServer, stopChild, waitForHttp } from './child-process.js';
-import type { PeerDefinition, RunningPeer } from './peer.js';
+import { jsonPublishApi, type PeerDefinition, type RunningPeer } from './peer.js';
 
 /** ssehub as users run it: `ssehub serve` with the durable SQLite log in a fresh data dir. */
 export const ssehubPeer: PeerDefinition = {
@@ -32,14 +32,8 @@ export const ssehubPeer: PeerDefinition = {
       name: 'ssehub',
       port,
       pid: child.pid as number,
-      streamPath: (topic) => `/events?topic=${encodeURIComponent(topic)}`,
+      ...jsonPublishApi,
       resumeHeader: (id) => `Last-Event-ID: ${id}`,
-      publishRequest: (topic, data) => ({
-        path: '/publish',
-        contentType: 'application/json',
-        body: JSON.stringify({ topic, data }),
-      }),
-      publishedId: (_status, body) => (JSON.parse(body) as { id?: string }).id,
       stop: () => stopChild(child),
     };
   },
