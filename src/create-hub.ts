@@ -104,6 +104,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
   const handler = createRequestHandler(hub, {
     routes: allRoutes,
     corsOrigins: config.corsOrigins,
+    basePath: config.basePath,
     logger,
     ...(health && { health }),
   });

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHub } from '../src/index.js';
 import { openStream, waitUntil } from './support/sse-stream.js';
@@ -54,6 +55,57 @@ describe('createHub embedded in an existing server', () => {
     expect(mounted.status).toBe(200);
   });
 
+  it('publishes through Express when a JSON body parser ran first', async () => {
+    const hub = await createHub({ ephemeral: true, logLevel: 'silent' });
+    cleanups.push(() => hub.close());
+    const app = express();
+    app.use(express.json());
+    app.use('/rt', hub.handler);
+    const base = await listen(createServer(app));
+    const ok = await fetch(`${base}/rt/publish`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ topic: 'parsed', data: 'y' }),
+    });
+    expect(ok.status).toBe(200);
+    const bad = await fetch(`${base}/rt/publish`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ topic: 'a/*', data: 'y' }),
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('INVALID_TOPIC');
+  });
+
+  it('embeds in Fastify under a basePath through an onRequest hook', async () => {
+    const hub = await createHub({ ephemeral: true, logLevel: 'silent', basePath: '/realtime' });
+    cleanups.push(() => hub.close());
+    const app = Fastify();
+    app.addHook('onRequest', (request, reply, done) => {
+      if (!request.url.startsWith('/realtime/')) return done();
+      reply.hijack();
+      hub.handler(request.raw, reply.raw);
+    });
+    app.get('/hello', async () => ({ hello: 'fastify' }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    cleanups.push(() => app.close());
+    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+
+    expect(await (await fetch(`${base}/hello`)).json()).toEqual({ hello: 'fastify' });
+    const stream = await openStream(`${base}/realtime/`, ['x'], { path: 'events' });
+    await waitUntil(() => stream.ids.length > 0);
+    const res = await fetch(`${base}/realtime/publish`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ topic: 'x', data: 'via fastify' }),
+    });
+    expect(res.status).toBe(200);
+    await stream.waitFor((e) => e.length === 1);
+    expect(stream.events[0]?.data).toBe('via fastify');
+    expect((await fetch(`${base}/realtime/nope`)).status).toBe(404);
+    stream.close();
+  });
+
   it('serves as a plain node:http listener', async () => {
     const hub = await createHub({ ephemeral: true, logLevel: 'silent' });
     cleanups.push(() => hub.close());
@@ -72,5 +124,6 @@ describe('createHub embedded in an existing server', () => {
       code: 'INVALID_CONFIG',
     });
     await expect(createHub({ nonsense: true, logLevel: 'silent' } as never)).rejects.toThrow(/nonsense/);
+    await expect(createHub({ basePath: 'realtime', logLevel: 'silent' })).rejects.toThrow(/basePath: must start with/);
   });
 });

@@ -46,6 +46,11 @@ export const hubOptionsSchema = z.object({
   retentionIntervalMs: positiveInt.default(5_000),
   /** Origins allowed to use the API from a browser on another origin; `*` for any. */
   corsOrigins: z.array(z.string().min(1)).optional(),
+  /** Path prefix of every hub route, for frameworks that do not strip a mount path (Fastify). */
+  basePath: z
+    .string()
+    .regex(/^\/[^?#\s]*$/, 'must start with "/" and contain no query, fragment or whitespace')
+    .optional(),
   /** Log level when no logger is given. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

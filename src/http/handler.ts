@@ -18,6 +18,11 @@ export interface HandlerOptions {
   routes?: readonly HttpRoute[];
   /** Origins allowed to read streams and publish from a browser (`*` for any). */
   corsOrigins?: readonly string[] | undefined;
+  /**
+   * A path prefix the hub is mounted under when the host framework does not strip
+   * it (Fastify, plain node:http routing): `/realtime` serves `/realtime/events`.
+   */
+  basePath?: string | undefined;
   /** Extra readiness facts for /healthz (e.g. the Redis connection). */
   health?: () => Record<string, unknown>;
   logger: Logger;
@@ -26,6 +31,7 @@ export interface HandlerOptions {
 /** The hub's HTTP API on node:http: /events, /publish, /healthz, plus plugged-in routes. */
 export function createRequestHandler(hub: Hub, options: HandlerOptions): RequestHandler {
   const routes = options.routes ?? [];
+  const basePath = options.basePath?.replace(/\/+$/, '') || undefined;
   const maxBody = hub.settings.maxEventBytes * 2 + 16 * 1024;
   const logInternal = (err: unknown) => options.logger.error({ err }, 'request failed');
 
@@ -44,6 +50,13 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
 
   async function route(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://hub.local');
+    if (basePath) {
+      if (url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) {
+        if (next) return next();
+        throw new SseHubError('NOT_FOUND', `No route for ${req.method} ${url.pathname}`);
+      }
+      url.pathname = url.pathname.slice(basePath.length) || '/';
+    }
     const cors = corsHeaders(req);
     for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
     if (req.method === 'OPTIONS' && Object.keys(cors).length > 0) {

@@ -33,6 +33,9 @@ export function sendError(res: ServerResponse, err: unknown, onInternal?: (err: 
 
 /** Reads a JSON body up to `limit` bytes; rejects other media types and bad JSON. */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  // A body parser in front of the hub (express.json(), say) has consumed the stream already.
+  const parsed = (req as IncomingMessage & { body?: unknown }).body;
+  if (parsed !== undefined && req.readableEnded) return parsed;
   const type = req.headers['content-type'];
   if (type !== undefined && !/^application\/(.+\+)?json\b/i.test(type)) {
     throw new SseHubError(

@@ -18,9 +18,9 @@ export interface RecordedStream {
 export async function openStream(
   baseUrl: string,
   topics: readonly string[],
-  options: { lastEventId?: string; query?: Record<string, string> } = {},
+  options: { lastEventId?: string; query?: Record<string, string>; path?: string } = {},
 ): Promise<RecordedStream> {
-  const url = new URL('/events', baseUrl);
+  const url = new URL(options.path ?? '/events', baseUrl);
   for (const topic of topics) url.searchParams.append('topic', topic);
   for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
   const controller = new AbortController();
