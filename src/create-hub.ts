@@ -67,7 +67,7 @@ export function prepareDataDir(dataDir: string): string {
 
 export function defaultLog(config: HubConfig): EventLog {
   if (config.ephemeral) return new MemoryEventLog({ capacity: config.retentionEvents ?? 100_000 });
-  return new SqliteEventLog({ file: join(prepareDataDir(config.dataDir), 'ssehub.db') });
+  return new SqliteEventLog({ file: join(prepareDataDir(config.dataDir), 'ssehub.db'), synchronous: config.sync });
 }
 
 /** Creates and starts a hub. Configuration is validated here, before anything opens. */

@@ -38,6 +38,7 @@ describe('ssehub serve: configuration errors a user can act on', () => {
     [['serve', '--max-buffer', '1qb'], {}, /expected a size/],
     [['serve'], { SSEHUB_PORT: 'eighty' }, /expected a port number/],
     [['serve', '--log-level', 'loud'], {}, /Allowed choices are fatal, error/],
+    [['serve', '--sync', 'sometimes'], {}, /Allowed choices are normal, full/],
   ])('%j %j fails with a clear message', async (args, env, message) => {
     const { code, stderr } = await run(args, env as Record<string, string>);
     expect(code).toBe(1);

@@ -12,6 +12,7 @@ interface ServeFlags {
   host: string;
   dataDir: string;
   ephemeral?: boolean;
+  sync: 'normal' | 'full';
   retentionEvents?: number;
   retentionAge?: number;
   heartbeat?: number;
@@ -37,6 +38,12 @@ export function serveCommand(): Command {
       new Option('--data-dir <dir>', 'directory for the SQLite files').env('SSEHUB_DATA_DIR').default('./data'),
     )
     .addOption(new Option('--ephemeral', 'keep the event log in memory only').env('SSEHUB_EPHEMERAL'))
+    .addOption(
+      new Option('--sync <mode>', 'SQLite durability: normal survives a process crash, full also power loss')
+        .env('SSEHUB_SYNC')
+        .choices(['normal', 'full'])
+        .default('normal'),
+    )
     .addOption(
       new Option('--retention-events <n>', 'keep at most this many events (default 1000000)')
         .env('SSEHUB_RETENTION_EVENTS')
@@ -117,6 +124,7 @@ export function serveCommand(): Command {
         host: flags.host,
         dataDir: flags.dataDir,
         ephemeral: Boolean(flags.ephemeral),
+        sync: flags.sync,
         ...(flags.retentionEvents !== undefined && { retentionEvents: flags.retentionEvents }),
         ...(flags.retentionAge !== undefined && { retentionAgeMs: flags.retentionAge }),
         ...(flags.heartbeat !== undefined && { heartbeatMs: flags.heartbeat }),

@@ -12,6 +12,8 @@ const positiveInt = z.number().int().positive();
 export const hubOptionsSchema = z.object({
   /** Directory of the SQLite files (created if missing). */
   dataDir: z.string().min(1).default('./data'),
+  /** SQLite durability: `normal` survives a process crash, `full` also an OS crash or power loss. */
+  sync: z.enum(['normal', 'full']).default('normal'),
   /** Keep the log in memory only (nothing survives a restart). */
   ephemeral: z.boolean().default(false),
   /** Interval of heartbeat comments on quiet streams. */

@@ -162,6 +162,17 @@ describe('SQLite event log durability', () => {
     await a.close();
   });
 
+  it('commits with synchronous=NORMAL by default and FULL on request', async () => {
+    const normal = new SqliteEventLog({ file: sqliteFile() });
+    const full = new SqliteEventLog({ file: sqliteFile(), synchronous: 'full' });
+    await normal.open();
+    await full.open();
+    expect(normal.db.pragma('synchronous', { simple: true })).toBe(1);
+    expect(full.db.pragma('synchronous', { simple: true })).toBe(2);
+    await normal.close();
+    await full.close();
+  });
+
   it('gives a new epoch to a new file', async () => {
     const a = new SqliteEventLog({ file: sqliteFile() });
     const b = new SqliteEventLog({ file: sqliteFile() });

@@ -7,6 +7,11 @@ import { AppendListeners } from './listeners.js';
 export interface SqliteLogOptions {
   /** Path of the database file (created if missing). */
   file: string;
+  /**
+   * `normal` (default): a commit survives a crash of the process; `full`: it also
+   * survives an OS crash or power loss (an fsync per commit, slower).
+   */
+  synchronous?: 'normal' | 'full';
 }
 
 /** Appends events inside a {@link SqliteEventLog.transaction}. */
@@ -38,7 +43,8 @@ const TRIM_CHUNK = 10_000;
 
 /**
  * The durable default log: SQLite in WAL mode through better-sqlite3. A commit
- * survives a crash of the process (`synchronous=NORMAL`). The file is opened in
+ * survives a crash of the process (`synchronous=NORMAL`), or also an OS crash
+ * with `synchronous: 'full'`. The file is opened in
  * exclusive locking mode: one hub process per data directory.
  *
  * Other SQLite-backed features (collections) share the connection through
@@ -47,6 +53,7 @@ const TRIM_CHUNK = 10_000;
  */
 export class SqliteEventLog implements EventLog {
   readonly #file: string;
+  readonly #synchronous: 'normal' | 'full';
   readonly #listeners = new AppendListeners();
   #db: Database.Database | undefined;
   #epoch = '';
@@ -66,6 +73,7 @@ export class SqliteEventLog implements EventLog {
 
   constructor(options: SqliteLogOptions) {
     this.#file = options.file;
+    this.#synchronous = options.synchronous ?? 'normal';
   }
 
   /** The open connection, for adapters that keep their tables beside the log. */
@@ -85,7 +93,7 @@ export class SqliteEventLog implements EventLog {
       db = new Database(this.#file, { timeout: 200 });
       db.pragma('locking_mode = EXCLUSIVE');
       db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
+      db.pragma(`synchronous = ${this.#synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
       db.exec(SCHEMA);
       db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('epoch', ?)").run(newEpoch());
     } catch (err) {
