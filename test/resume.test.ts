@@ -49,6 +49,21 @@ describe('resume with Last-Event-ID', () => {
     stream.close();
   });
 
+  it('prefers the Last-Event-ID header over the query parameter', async () => {
+    const hub = await hubFor();
+    const first = await publish(hub.url, { topic: 'both', data: 'a' });
+    const second = await publish(hub.url, { topic: 'both', data: 'b' });
+    await publish(hub.url, { topic: 'both', data: 'c' });
+    const stream = await openStream(hub.url, ['both'], {
+      lastEventId: second.body.id as string,
+      query: { lastEventId: first.body.id as string },
+    });
+    await stream.waitFor((e) => e.length >= 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(stream.events.map((e) => e.data)).toEqual(['c']);
+    stream.close();
+  });
+
   it('has no gap and no duplicate across replay and live while publishers keep publishing (property)', async () => {
     const hub = await hubFor();
     await fc.assert(
