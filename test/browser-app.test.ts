@@ -6,6 +6,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHub } from '../src/create-hub.js';
 import { type RunningServer, serve } from '../src/server.js';
+import { waitUntil } from './support/wait.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -24,14 +25,6 @@ const start = (port = 0) => serve({ port, host: '127.0.0.1', dataDir: dir, logLe
 async function connections(): Promise<number> {
   const res = await fetch(`${server!.url}/healthz`);
   return ((await res.json()) as { connections: number }).connections;
-}
-
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = WAIT): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const texts = (page: Page) => page.locator('[data-testid=message-text]').allTextContents();
@@ -54,9 +47,10 @@ async function send(page: Page, text: string): Promise<void> {
 
 /** Waits until the page shows exactly `expected` (in order), then checks it stays so. */
 async function expectMessages(page: Page, expected: string[]): Promise<void> {
-  await waitFor(
-    `messages ${JSON.stringify(expected)}`,
+  await waitUntil(
     async () => (await texts(page)).join('\n') === expected.join('\n'),
+    WAIT,
+    `messages ${JSON.stringify(expected)}`,
   );
   await new Promise((resolve) => setTimeout(resolve, 300)); // a duplicate would show up in this window
   expect(await texts(page)).toEqual(expected);
@@ -103,7 +97,7 @@ describe.skipIf(!hasChromium)('browser: the message board', () => {
     try {
       const a = await openApp(contextA, 'Ada');
       const b = await openApp(contextB, 'Bob');
-      await waitFor('two streams', async () => (await connections()) === 2);
+      await waitUntil(async () => (await connections()) === 2, WAIT, 'two streams');
 
       await send(a, 'hello from A');
       await expectMessages(a, ['hello from A']);
@@ -112,7 +106,11 @@ describe.skipIf(!hasChromium)('browser: the message board', () => {
       // Stop the hub; while it is down a message is written straight to the data dir.
       const port = server!.port;
       await server!.close();
-      await waitFor('both pages notice', async () => (await status(a)) !== 'live' && (await status(b)) !== 'live');
+      await waitUntil(
+        async () => (await status(a)) !== 'live' && (await status(b)) !== 'live',
+        WAIT,
+        'both pages notice',
+      );
       const offline = await createHub({ dataDir: dir, logLevel: 'silent' });
       await offline.collections!.insert('messages', { author: 'Cron', text: 'written while the hub was down' });
       await offline.close();
@@ -120,13 +118,13 @@ describe.skipIf(!hasChromium)('browser: the message board', () => {
       // B's network goes away before the hub is back; A sends while B is disconnected.
       await contextB.setOffline(true);
       server = await start(port);
-      await waitFor('A live again', async () => (await status(a)) === 'live');
+      await waitUntil(async () => (await status(a)) === 'live', WAIT, 'A live again');
       await send(a, 'sent while B was offline');
       const expected = ['hello from A', 'written while the hub was down', 'sent while B was offline'];
       await expectMessages(a, expected);
       expect(await status(b)).not.toBe('live');
       await contextB.setOffline(false);
-      await waitFor('B live again', async () => (await status(b)) === 'live');
+      await waitUntil(async () => (await status(b)) === 'live', WAIT, 'B live again');
       await expectMessages(b, expected);
 
       // Edit and delete in A show up in B.
@@ -152,12 +150,12 @@ describe.skipIf(!hasChromium)('browser: the message board', () => {
   }, 90_000);
 
   it('ten tabs share one stream, all live; closing the leader hands over with nothing lost', async () => {
-    await waitFor('no streams left from the previous test', async () => (await connections()) === 0);
+    await waitUntil(async () => (await connections()) === 0, WAIT, 'no streams left from the previous test');
     const context = await browser.newContext();
     try {
       const pages: Page[] = [];
       for (let i = 0; i < 10; i++) pages.push(await openApp(context, `Tab ${i}`));
-      await waitFor('one shared stream', async () => (await connections()) === 1);
+      await waitUntil(async () => (await connections()) === 1, WAIT, 'one shared stream');
 
       const before = await texts(pages[0]!);
       await send(pages[3]!, 'to all ten tabs');
@@ -178,14 +176,18 @@ describe.skipIf(!hasChromium)('browser: the message board', () => {
         body: JSON.stringify({ author: 'API', text: 'during the hand-over' }),
       });
       expect(res.status).toBe(201);
-      await waitFor('a new leader', async () => {
-        const now = await Promise.all(rest.map((p) => p.getByTestId('status').getAttribute('data-role')));
-        return now.filter((r) => r === 'leader').length === 1;
-      });
+      await waitUntil(
+        async () => {
+          const now = await Promise.all(rest.map((p) => p.getByTestId('status').getAttribute('data-role')));
+          return now.filter((r) => r === 'leader').length === 1;
+        },
+        WAIT,
+        'a new leader',
+      );
       await send(rest[0]!, 'after the hand-over');
       const expected = [...before, 'to all ten tabs', 'during the hand-over', 'after the hand-over'];
       for (const page of rest) await expectMessages(page, expected);
-      await waitFor('still one stream', async () => (await connections()) === 1);
+      await waitUntil(async () => (await connections()) === 1, WAIT, 'still one stream');
     } finally {
       await context.close();
     }

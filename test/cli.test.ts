@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startChildHub } from './support/child-hub.js';
-import { waitUntil } from './support/sse-stream.js';
 import { tempDir } from './support/temp-dir.js';
+import { waitUntil } from './support/wait.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const cleanups: (() => unknown)[] = [];

@@ -6,14 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClient, type EventSourceConstructor } from '../src/client/index.js';
 import type { ConnectionStatus } from '../src/client/types.js';
 import { type RunningServer, serve } from '../src/server.js';
-
-async function waitFor(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { waitUntil } from './support/wait.js';
 
 let dir: string;
 let server: RunningServer;
@@ -60,16 +53,16 @@ describe('client: EventSource transport (WHATWG eventsource package)', () => {
       onStatus: (s) => statuses.push(s),
     });
     try {
-      await waitFor('a refused attempt', () => statuses.includes('reconnecting') && urls.length >= 1);
+      await waitUntil(() => statuses.includes('reconnecting') && urls.length >= 1, 10_000, 'a refused attempt');
       await client.publish('x', 'one');
       await client.publish('x', 'hi', 'greeting');
       occupier.abort();
-      await waitFor('live', () => sub.status === 'live');
-      await waitFor('both events', () => got.length === 2);
+      await waitUntil(() => sub.status === 'live', 10_000, 'live');
+      await waitUntil(() => got.length === 2, 10_000, 'both events');
       expect(got).toEqual(['message:one', 'greeting:hi']);
       expect(urls.some((u) => u.includes(`lastEventId=${encodeURIComponent(zero)}`))).toBe(true);
       await client.publish('x', 'two');
-      await waitFor('the live event', () => got.length === 3);
+      await waitUntil(() => got.length === 3, 10_000, 'the live event');
       expect(got[2]).toBe('message:two');
       expect(sub.lastEventId).not.toBe(zero);
     } finally {

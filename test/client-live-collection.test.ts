@@ -4,14 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClient, type HubRecord, type LiveCollection } from '../src/client/index.js';
 import { type RunningServer, serve } from '../src/server.js';
-
-async function waitFor(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { waitUntil } from './support/wait.js';
 
 interface Note {
   owner: string;
@@ -42,16 +35,16 @@ describe('client: liveCollection', () => {
     const first = await client.create<Note>('notes', { owner: 'ada', n: 1 });
     const live = client.liveCollection<Note>('notes');
     open.push(live);
-    await waitFor('the snapshot', () => live.ready);
+    await waitUntil(() => live.ready, 15_000, 'the snapshot');
     expect(summary(live.records)).toEqual([`${first.id}:1:ada`]);
     let notified = 0;
     live.subscribe(() => notified++);
     const second = await client.create<Note>('notes', { owner: 'bob', n: 2 });
     await client.update<Note>('notes', first.id, { n: 10 });
-    await waitFor('two records', () => live.records.length === 2 && live.get(first.id)?.version === 2);
+    await waitUntil(() => live.records.length === 2 && live.get(first.id)?.version === 2, 15_000, 'two records');
     expect(live.get(first.id)?.data).toEqual({ owner: 'ada', n: 10 });
     await client.remove('notes', second.id);
-    await waitFor('the delete', () => live.records.length === 1);
+    await waitUntil(() => live.records.length === 1, 15_000, 'the delete');
     expect(notified).toBeGreaterThanOrEqual(3);
     expect(live.status).toBe('live');
   });
@@ -62,16 +55,16 @@ describe('client: liveCollection', () => {
     const b = await client.create<Note>('notes', { owner: 'bob', n: 2 });
     const live = client.liveCollection<Note>('notes', { where: { owner: 'ada' } });
     open.push(live);
-    await waitFor('the snapshot', () => live.ready);
+    await waitUntil(() => live.ready, 15_000, 'the snapshot');
     expect(live.records.map((r) => r.id)).toEqual([a.id]);
     await client.update<Note>('notes', a.id, { owner: 'carol' });
     await client.update<Note>('notes', b.id, { owner: 'ada' });
-    await waitFor('b in, a out', () => live.records.length === 1 && live.records[0]?.id === b.id);
+    await waitUntil(() => live.records.length === 1 && live.records[0]?.id === b.id, 15_000, 'b in, a out');
     // A string that looks like JSON is still a string filter.
     const numeric = client.liveCollection<Note>('notes', { where: { owner: '3' } });
     open.push(numeric);
     await client.create<Note>('notes', { owner: '3', n: 3 });
-    await waitFor('the "3" record', () => numeric.records.length === 1);
+    await waitUntil(() => numeric.records.length === 1, 15_000, 'the "3" record');
   });
 
   it('converges to the server list under concurrent writes, across a server restart', async () => {
@@ -79,7 +72,7 @@ describe('client: liveCollection', () => {
     const all = client.liveCollection<Note>('notes');
     const filtered = client.liveCollection<Note>('notes', { where: { owner: 'w1' } });
     open.push(all, filtered);
-    await waitFor('both snapshots', () => all.ready && filtered.ready);
+    await waitUntil(() => all.ready && filtered.ready, 15_000, 'both snapshots');
 
     // The first request after a restart may hit a pooled keep-alive socket the old
     // server closed; like any caller, retry that once.
@@ -120,8 +113,8 @@ describe('client: liveCollection', () => {
     const expectedAll = summary(await client.listAll<Note>('notes'));
     const expectedFiltered = summary(await client.listAll<Note>('notes', { owner: 'w1' }));
     expect(expectedAll.length).toBeGreaterThan(10);
-    await waitFor('convergence', () => summary(all.records).join() === expectedAll.join());
-    await waitFor('filtered convergence', () => summary(filtered.records).join() === expectedFiltered.join());
+    await waitUntil(() => summary(all.records).join() === expectedAll.join(), 15_000, 'convergence');
+    await waitUntil(() => summary(filtered.records).join() === expectedFiltered.join(), 15_000, 'filtered convergence');
     expect(new Set(all.records.map((r) => r.id)).size).toBe(all.records.length);
   });
 

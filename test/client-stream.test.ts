@@ -6,15 +6,7 @@ import { createClient, type HubClientError, type HubEvent, type ResetInfo } from
 import type { ConnectionStatus } from '../src/client/types.js';
 import { createHub } from '../src/create-hub.js';
 import { type RunningServer, serve } from '../src/server.js';
-
-/** Polls `check` until it is true; fails with `what` after `timeoutMs`. */
-async function waitFor(what: string, check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { waitUntil } from './support/wait.js';
 
 let dir: string;
 let server: RunningServer | undefined;
@@ -44,12 +36,12 @@ describe('client: fetch transport in Node', () => {
       onStatus: (s) => statuses.push(s),
     });
     closers.push(() => sub.close());
-    await waitFor('live', () => sub.status === 'live');
-    await waitFor('the head id', () => sub.lastEventId !== '');
+    await waitUntil(() => sub.status === 'live', 10_000, 'live');
+    await waitUntil(() => sub.lastEventId !== '', 10_000, 'the head id');
     await client.publish('chat', { text: 'hi' }, 'said');
     await client.publish('elsewhere', 'not for us');
     await client.publish('other', 'plain');
-    await waitFor('two events', () => events.length >= 2);
+    await waitUntil(() => events.length >= 2, 10_000, 'two events');
     expect(events.map((e) => e.type)).toEqual(['said', 'message']);
     expect(events[0]!.json()).toEqual({ text: 'hi' });
     expect(events[1]!.data).toBe('plain');
@@ -64,12 +56,12 @@ describe('client: fetch transport in Node', () => {
     const statuses: ConnectionStatus[] = [];
     const sub = client.subscribe('room/*', { onEvent: (e) => got.push(e.data), onStatus: (s) => statuses.push(s) });
     closers.push(() => sub.close());
-    await waitFor('live', () => sub.status === 'live');
+    await waitUntil(() => sub.status === 'live', 10_000, 'live');
     for (let i = 0; i < 5; i++) await client.publish('room/a', `before-${i}`);
-    await waitFor('the first five', () => got.length === 5);
+    await waitUntil(() => got.length === 5, 10_000, 'the first five');
 
     await server!.close();
-    await waitFor('reconnecting', () => sub.status === 'reconnecting');
+    await waitUntil(() => sub.status === 'reconnecting', 10_000, 'reconnecting');
     // Events the client cannot see: appended by an embedded hub while no server listens.
     const offline = await createHub({ dataDir: dir, logLevel: 'silent' });
     for (let i = 0; i < 5; i++) await offline.publish({ topic: 'room/b', data: `while-down-${i}` });
@@ -82,7 +74,7 @@ describe('client: fetch transport in Node', () => {
       ...Array.from({ length: 5 }, (_, i) => `while-down-${i}`),
       ...Array.from({ length: 5 }, (_, i) => `after-${i}`),
     ];
-    await waitFor('all fifteen', () => got.length >= 15);
+    await waitUntil(() => got.length >= 15, 10_000, 'all fifteen');
     await new Promise((resolve) => setTimeout(resolve, 200)); // a duplicate would arrive in this window
     expect(got).toEqual(expected);
     expect(statuses).toContain('reconnecting');
@@ -99,11 +91,11 @@ describe('client: fetch transport in Node', () => {
       onEvent: (e) => got.push(e.data),
     });
     closers.push(() => sub.close());
-    await waitFor('a reset', () => resets.length === 1);
+    await waitUntil(() => resets.length === 1, 10_000, 'a reset');
     expect(resets[0]).toMatchObject({ reason: 'unknown-id', lastEventId: 'not-an-id' });
     expect(sub.lastEventId).toBe(resets[0]!.id);
     await client.publish('t', 'after reset');
-    await waitFor('an event', () => got.length === 1);
+    await waitUntil(() => got.length === 1, 10_000, 'an event');
     expect(got).toEqual(['after reset']);
   });
 
@@ -114,17 +106,17 @@ describe('client: fetch transport in Node', () => {
     const got: string[] = [];
     const sub = client.subscribe('t', { onReset: (info) => resets.push(info), onEvent: (e) => got.push(e.data) });
     closers.push(() => sub.close());
-    await waitFor('live', () => sub.status === 'live');
+    await waitUntil(() => sub.status === 'live', 10_000, 'live');
     await client.publish('t', 'one');
-    await waitFor('one event', () => got.length === 1);
+    await waitUntil(() => got.length === 1, 10_000, 'one event');
     await server!.close();
     const other = mkdtempSync(join(tmpdir(), 'ssehub-client-other-'));
     try {
       server = await start(port, other);
-      await waitFor('a reset', () => resets.length === 1);
+      await waitUntil(() => resets.length === 1, 10_000, 'a reset');
       expect(resets[0]!.reason).toBe('log-replaced');
       await client.publish('t', 'two');
-      await waitFor('the next event', () => got.length === 2);
+      await waitUntil(() => got.length === 2, 10_000, 'the next event');
       expect(got).toEqual(['one', 'two']);
     } finally {
       await server!.close();
@@ -138,7 +130,7 @@ describe('client: fetch transport in Node', () => {
     const errors: Error[] = [];
     const sub = client.subscribe('bad topic!', { onError: (e) => errors.push(e) });
     closers.push(() => sub.close());
-    await waitFor('an error', () => errors.length === 1);
+    await waitUntil(() => errors.length === 1, 10_000, 'an error');
     expect((errors[0] as HubClientError).code).toBe('INVALID_TOPIC');
     expect(sub.status).toBe('offline');
   });
@@ -151,7 +143,7 @@ describe('client: fetch transport in Node', () => {
     const client = createClient({ url: server!.url, headers: { Authorization: 'Bearer t0k' } });
     const sub = client.subscribe('x', {});
     closers.push(() => sub.close());
-    await waitFor('live', () => sub.status === 'live');
+    await waitUntil(() => sub.status === 'live', 10_000, 'live');
     await client.publish('x', 1);
     expect(seen).toEqual(['GET /events Bearer t0k', 'POST /publish Bearer t0k']);
   });

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { call, collectionsTempDir, listAll, openLive, seqOf, waitFor } from './fixtures/collections-support.js';
+import { call, collectionsTempDir, listAll, openLive, seqOf } from './fixtures/collections-support.js';
+import { waitUntil } from './support/wait.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/collections-serve.ts', import.meta.url));
 
@@ -59,7 +60,7 @@ describe('collections survive kill -9', () => {
 
     const client = await openLive(first.url, 'tasks');
     cleanups.push(() => client.close());
-    await waitFor(() => client.state.snapshots === 1, 'the first snapshot');
+    await waitUntil(() => client.state.snapshots === 1, 15_000, 'the first snapshot');
 
     // Each writer works on its own records, so the outcome of every acknowledged write is known.
     const acks: Ack[] = [];
@@ -90,7 +91,7 @@ describe('collections survive kill -9', () => {
       }
     };
     const writers = [1, 2, 3, 4].map(writer);
-    await waitFor(() => acks.length >= 200, '200 acknowledged writes');
+    await waitUntil(() => acks.length >= 200, 15_000, '200 acknowledged writes');
     first.process.kill('SIGKILL');
     await first.exited;
     await Promise.all(writers);
@@ -108,17 +109,21 @@ describe('collections survive kill -9', () => {
 
     // The live client resumes on the restarted hub: no snapshot, exactly the changes after its last id.
     const probe = await openLive(second.url, 'tasks');
-    await waitFor(() => probe.state.snapshots === 1, 'a probe snapshot');
+    await waitUntil(() => probe.state.snapshots === 1, 15_000, 'a probe snapshot');
     probe.close();
     const head = seqOf(probe.state.snapshotPosition);
     const resumed = await openLive(second.url, 'tasks', { lastEventId: resumeFrom });
     cleanups.push(() => resumed.close());
     const before = client.state.changeIds.length;
     for (const event of resumed.events.splice(0)) client.state.apply(event.type, event.data, event.lastEventId);
-    await waitFor(() => {
-      for (const event of resumed.events.splice(0)) client.state.apply(event.type, event.data, event.lastEventId);
-      return seqOf(client.state.lastEventId) === head;
-    }, 'the resumed client to catch up');
+    await waitUntil(
+      () => {
+        for (const event of resumed.events.splice(0)) client.state.apply(event.type, event.data, event.lastEventId);
+        return seqOf(client.state.lastEventId) === head;
+      },
+      15_000,
+      'the resumed client to catch up',
+    );
     expect(client.state.snapshots).toBe(1);
     expect(client.state.changeIds.slice(before).map(seqOf)).toEqual(
       Array.from({ length: head - seqOf(resumeFrom) }, (_, k) => seqOf(resumeFrom) + k + 1),

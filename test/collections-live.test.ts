@@ -11,8 +11,8 @@ import {
   openLive,
   type RawLive,
   seqOf,
-  waitFor,
 } from './fixtures/collections-support.js';
+import { waitUntil } from './support/wait.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 
@@ -44,7 +44,7 @@ describe('live collections: snapshot then changes', () => {
     const { body: first } = await call(server.url, 'POST', '/collections/tasks/records', { room: 'a' });
     const stream = await live(server.url, 'tasks');
     expect(stream.status).toBe(200);
-    await waitFor(() => stream.events.length >= 1, 'the snapshot');
+    await waitUntil(() => stream.events.length >= 1, 15_000, 'the snapshot');
     const head = (await server.hub.log.position()).head;
     expect(stream.events[0]).toMatchObject({ type: 'snapshot' });
     expect(seqOf(stream.events[0]!.lastEventId)).toBe(head);
@@ -53,7 +53,7 @@ describe('live collections: snapshot then changes', () => {
     await call(server.url, 'POST', '/collections/tasks/records', { room: 'b' });
     await call(server.url, 'POST', '/collections/other/records', { room: 'b' }); // another collection: not here
     await call(server.url, 'PATCH', `/collections/tasks/records/${first.id}`, { done: true });
-    await waitFor(() => stream.state.changeIds.length === 2, 'two changes');
+    await waitUntil(() => stream.state.changeIds.length === 2, 15_000, 'two changes');
     expect(stream.events.map((e) => e.type)).toEqual(['snapshot', 'insert', 'update']);
     expect(stream.retries.length).toBeGreaterThan(0);
     expect(strip(stream.state.sorted())).toEqual(strip(await listAll(server.url, 'tasks')));
@@ -131,7 +131,11 @@ describe('live collections: snapshot then changes', () => {
 
     const head = (await server.hub.log.position()).head;
     for (const [index, client] of clients.entries()) {
-      await waitFor(() => seqOf(client.state.lastEventId || '-0') === head, `client ${index} to reach ${head}`);
+      await waitUntil(
+        () => seqOf(client.state.lastEventId || '-0') === head,
+        15_000,
+        `client ${index} to reach ${head}`,
+      );
       const { state } = client;
       expect(state.snapshots, `client ${index}`).toBe(1);
       // Every change after the snapshot position, each exactly once and in order (all events here are this collection's).
@@ -150,10 +154,10 @@ describe('live collections: snapshot then changes', () => {
     const text = 'x'.repeat(8 * 1024);
     for (let i = 0; i < 100; i++) await server.hub.collections!.insert('big', { i, text }); // ~800 KiB
     const stream = await live(server.url, 'big');
-    await waitFor(() => stream.state.snapshots === 1, 'the snapshot');
+    await waitUntil(() => stream.state.snapshots === 1, 15_000, 'the snapshot');
     expect(stream.state.records.size).toBe(100);
     await call(server.url, 'POST', '/collections/big/records', { i: 100 });
-    await waitFor(() => stream.state.changeIds.length === 1, 'the change after a large snapshot');
+    await waitUntil(() => stream.state.changeIds.length === 1, 15_000, 'the change after a large snapshot');
     expect(stream.state.records.size).toBe(101);
   });
 
@@ -165,7 +169,7 @@ describe('live collections: snapshot then changes', () => {
     expect((tooMany as unknown as { body: { error: { code: string } } }).body.error.code).toBe('SNAPSHOT_TOO_LARGE');
     const narrowed = await live(server.url, 'tasks', { where: { room: 'b' }, parsedWhere: { room: 'b' } });
     expect(narrowed.status).toBe(200);
-    await waitFor(() => narrowed.state.snapshots === 1, 'the narrowed snapshot');
+    await waitUntil(() => narrowed.state.snapshots === 1, 15_000, 'the narrowed snapshot');
     expect(narrowed.state.records.size).toBe(1);
 
     await call(server.url, 'POST', '/collections/heavy/records', { text: 'y'.repeat(500) });
@@ -187,7 +191,7 @@ describe('live collections: snapshot then changes', () => {
     await call(server.url, 'PATCH', `/collections/tasks/records/${b.id}`, { n: 3 });
     await call(server.url, 'PATCH', `/collections/tasks/records/${a.id}`, { n: 3 });
     await call(server.url, 'DELETE', `/collections/tasks/records/${a.id}`);
-    await waitFor(() => seen.length === 2, 'two changes of record a');
+    await waitUntil(() => seen.length === 2, 15_000, 'two changes of record a');
     expect(seen).toEqual([`update:${a.id}`, `delete:${a.id}`]);
   });
 });
@@ -197,7 +201,7 @@ describe('live collections: resume', () => {
     const server = await start();
     const { body: a } = await call(server.url, 'POST', '/collections/tasks/records', { n: 1 });
     const first = await live(server.url, 'tasks');
-    await waitFor(() => first.state.snapshots === 1, 'the snapshot');
+    await waitUntil(() => first.state.snapshots === 1, 15_000, 'the snapshot');
     first.close();
     const state = first.state;
 
@@ -206,7 +210,7 @@ describe('live collections: resume', () => {
     await call(server.url, 'DELETE', `/collections/tasks/records/${b.id}`);
 
     const resumed = await live(server.url, 'tasks', { lastEventId: state.lastEventId });
-    await waitFor(() => resumed.events.length === 3, 'three missed changes');
+    await waitUntil(() => resumed.events.length === 3, 15_000, 'three missed changes');
     expect(resumed.events.map((e) => e.type)).toEqual(['insert', 'update', 'delete']);
     expect(resumed.retries.length).toBe(1);
     for (const event of resumed.events) state.apply(event.type, event.data, event.lastEventId);
@@ -232,12 +236,12 @@ describe('live collections: resume', () => {
     for (const lastEventId of ['zzzzzzzz-99999', 'abc-1', 'not an id at all']) {
       const head = (await server.hub.log.position()).head;
       const stream = await live(server.url, 'tasks', { lastEventId });
-      await waitFor(() => stream.events.length >= 1, `a first event for ${lastEventId}`);
+      await waitUntil(() => stream.events.length >= 1, 15_000, `a first event for ${lastEventId}`);
       expect(stream.events[0]!.type, lastEventId).toBe('snapshot');
       expect(seqOf(stream.events[0]!.lastEventId)).toBe(head);
       expect(JSON.parse(stream.events[0]!.data).records).toEqual(await listAll(server.url, 'tasks'));
       await call(server.url, 'PATCH', `/collections/tasks/records/${a.id}`, { n: 2 });
-      await waitFor(() => stream.events.length === 2, 'the change after the snapshot');
+      await waitUntil(() => stream.events.length === 2, 15_000, 'the change after the snapshot');
       expect(stream.events.map((e) => e.type)).toEqual(['snapshot', 'update']);
       stream.close();
       await call(server.url, 'PATCH', `/collections/tasks/records/${a.id}`, { n: 1 });
@@ -247,14 +251,18 @@ describe('live collections: resume', () => {
   it('answers an id whose history retention trimmed with a fresh snapshot', async () => {
     const server = await start({ retentionEvents: 5, retentionIntervalMs: 50 });
     const stream = await live(server.url, 'tasks');
-    await waitFor(() => stream.state.snapshots === 1, 'the snapshot');
+    await waitUntil(() => stream.state.snapshots === 1, 15_000, 'the snapshot');
     const oldId = stream.state.lastEventId; // position 0: before everything
     stream.close();
     for (let i = 0; i < 20; i++) await call(server.url, 'POST', '/collections/tasks/records', { i });
-    await waitFor(() => (server.hub.log as SqliteEventLog).positionSync().trimmedThrough > 1, 'retention to trim');
+    await waitUntil(
+      () => (server.hub.log as SqliteEventLog).positionSync().trimmedThrough > 1,
+      15_000,
+      'retention to trim',
+    );
 
     const resumed = await live(server.url, 'tasks', { lastEventId: oldId });
-    await waitFor(() => resumed.events.length >= 1, 'the first event');
+    await waitUntil(() => resumed.events.length >= 1, 15_000, 'the first event');
     expect(resumed.events[0]!.type).toBe('snapshot');
     expect(resumed.events.some((e) => e.type === 'reset')).toBe(false);
     expect(resumed.state.records.size).toBe(20);

@@ -3,7 +3,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHub } from './support/hub-server.js';
-import { openStream, waitUntil } from './support/sse-stream.js';
+import { openStream } from './support/sse-stream.js';
+import { waitUntil } from './support/wait.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

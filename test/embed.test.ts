@@ -4,7 +4,8 @@ import express from 'express';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHub } from '../src/index.js';
-import { openStream, waitUntil } from './support/sse-stream.js';
+import { openStream } from './support/sse-stream.js';
+import { waitUntil } from './support/wait.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -1,8 +1,9 @@
 import { EventSource } from 'eventsource';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHub } from './support/hub-server.js';
-import { publish, waitUntil } from './support/sse-stream.js';
+import { publish } from './support/sse-stream.js';
 import { tempDir } from './support/temp-dir.js';
+import { waitUntil } from './support/wait.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

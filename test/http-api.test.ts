@@ -1,7 +1,8 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub } from './support/hub-server.js';
-import { openStream, publish, waitUntil } from './support/sse-stream.js';
+import { openStream, publish } from './support/sse-stream.js';
+import { waitUntil } from './support/wait.js';
 
 let hub: Awaited<ReturnType<typeof startHub>>;
 beforeAll(async () => {

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHub } from './support/hub-server.js';
-import { openStream, publish, waitUntil } from './support/sse-stream.js';
+import { openStream, publish } from './support/sse-stream.js';
 import { tempDir } from './support/temp-dir.js';
+import { waitUntil } from './support/wait.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

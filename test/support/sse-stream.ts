@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { type ParsedEvent, SseParser } from '../../src/protocol/parser.js';
+import { waitUntil } from './wait.js';
 
 /** A raw SSE reader over fetch for tests: records every event, comment, retry and id it sees. */
 export interface RecordedStream {
@@ -56,15 +57,6 @@ export async function openStream(
     })();
   }
   return recorded;
-}
-
-/** Polls `check` every 10 ms until it is true; rejects with a clear message after `timeoutMs`. */
-export async function waitUntil(check: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /**
