@@ -1,8 +1,6 @@
-import { Backoff } from './backoff.js';
-import { HubClientError } from './client-error.js';
 import { isOffline, onOffline, onOnline } from './network-state.js';
-import type { EventStream, ReconnectOptions, StreamHandlers, StreamRequest } from './stream.js';
-import type { ConnectionStatus } from './types.js';
+import { ReconnectingStream } from './reconnecting-stream.js';
+import type { ReconnectOptions, StreamHandlers, StreamRequest } from './stream.js';
 
 /** The constructor of a WHATWG EventSource (the browser's, or a polyfill). */
 export type EventSourceConstructor = new (url: string, init?: { withCredentials?: boolean }) => EventSource;
@@ -17,16 +15,9 @@ const CLOSED = 2;
  * `lastEventId` query parameter since a new EventSource cannot set headers.
  * EventSource only reports named events it was told about, hence `types`.
  */
-export class EventSourceStream implements EventStream {
-  readonly #request: StreamRequest;
-  readonly #handlers: StreamHandlers;
+export class EventSourceStream extends ReconnectingStream {
   readonly #EventSource: EventSourceConstructor;
-  readonly #options: ReconnectOptions;
-  readonly #backoff: Backoff;
   #source: EventSource | undefined;
-  #lastEventId: string;
-  #status: ConnectionStatus = 'connecting';
-  #closed = false;
   #failures = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   readonly #stopListening: Array<() => void>;
@@ -37,28 +28,16 @@ export class EventSourceStream implements EventStream {
     EventSourceImpl: EventSourceConstructor,
     options: ReconnectOptions,
   ) {
-    this.#request = request;
-    this.#handlers = handlers;
+    super(request, handlers, options);
     this.#EventSource = EventSourceImpl;
-    this.#options = options;
-    this.#backoff = new Backoff({ baseMs: options.initialRetryMs, capMs: options.maxDelayMs, random: options.random });
-    this.#lastEventId = request.lastEventId ?? '';
-    this.#stopListening = [onOnline(() => this.#onOnline()), onOffline(() => this.#setStatus('offline'))];
-    if (isOffline()) this.#setStatus('offline');
+    this.#stopListening = [onOnline(() => this.#onOnline()), onOffline(() => this.setStatus('offline'))];
+    if (isOffline()) this.setStatus('offline');
     else this.#open();
   }
 
-  get lastEventId(): string {
-    return this.#lastEventId;
-  }
-
-  get status(): ConnectionStatus {
-    return this.#status;
-  }
-
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this.closed) return;
+    this.closed = true;
     clearTimeout(this.#timer);
     this.#source?.close();
     for (const stop of this.#stopListening) stop();
@@ -66,28 +45,28 @@ export class EventSourceStream implements EventStream {
 
   #open(): void {
     this.#timer = undefined;
-    if (this.#closed) return;
-    const url = new URL(this.#request.url);
-    if (this.#lastEventId !== '') url.searchParams.set('lastEventId', this.#lastEventId);
+    if (this.closed) return;
+    const url = new URL(this.request.url);
+    if (this.resumeId !== '') url.searchParams.set('lastEventId', this.resumeId);
     const source = new this.#EventSource(url.toString());
     this.#source = source;
     source.onopen = () => {
       this.#failures = 0;
-      this.#backoff.reset();
-      this.#setStatus('live');
+      this.backoff.reset();
+      this.setStatus('live');
     };
     source.onerror = () => {
-      if (this.#closed || source !== this.#source) return;
+      if (this.closed || source !== this.#source) return;
       if (source.readyState === CLOSED) this.#scheduleReopen();
-      else this.#setStatus(isOffline() ? 'offline' : 'reconnecting');
+      else this.setStatus(isOffline() ? 'offline' : 'reconnecting');
     };
     const listener = (type: string) => (event: MessageEvent) => {
-      if (this.#closed || source !== this.#source) return;
-      if (event.lastEventId !== '') this.#lastEventId = event.lastEventId;
-      this.#handlers.onId?.(event.lastEventId);
-      this.#handlers.onEvent({ id: event.lastEventId, type, data: String(event.data) });
+      if (this.closed || source !== this.#source) return;
+      if (event.lastEventId !== '') this.resumeId = event.lastEventId;
+      this.handlers.onId?.(event.lastEventId);
+      this.handlers.onEvent({ id: event.lastEventId, type, data: String(event.data) });
     };
-    for (const type of new Set(['message', ...this.#request.types])) {
+    for (const type of new Set(['message', ...this.request.types])) {
       source.addEventListener(type, listener(type) as EventListener);
     }
   }
@@ -95,28 +74,18 @@ export class EventSourceStream implements EventStream {
   #scheduleReopen(): void {
     this.#source?.close();
     this.#source = undefined;
-    if (++this.#failures > this.#options.maxRetries) {
-      this.#setStatus('offline');
-      this.#handlers.onError?.(new HubClientError('NETWORK', `Gave up after ${this.#failures} failed attempts`, 0));
-      return;
-    }
-    this.#setStatus(isOffline() ? 'offline' : 'reconnecting');
-    if (!isOffline()) this.#timer = setTimeout(() => this.#open(), this.#backoff.next());
+    if (this.outOfRetries(++this.#failures)) return;
+    this.setStatus(isOffline() ? 'offline' : 'reconnecting');
+    if (!isOffline()) this.#timer = setTimeout(() => this.#open(), this.backoff.next());
   }
 
   #onOnline(): void {
-    if (this.#closed) return;
+    if (this.closed) return;
     if (this.#source === undefined) {
       clearTimeout(this.#timer);
       this.#open();
-    } else if (this.#status === 'offline') {
-      this.#setStatus(this.#source.readyState === 1 ? 'live' : 'reconnecting');
+    } else if (this.status === 'offline') {
+      this.setStatus(this.#source.readyState === 1 ? 'live' : 'reconnecting');
     }
-  }
-
-  #setStatus(status: ConnectionStatus): void {
-    if (this.#status === status || this.#closed) return;
-    this.#status = status;
-    this.#handlers.onStatus(status);
   }
 }

@@ -1,9 +1,8 @@
 import { SseParser } from '../protocol/parser.js';
-import { Backoff } from './backoff.js';
 import { errorFromResponse, HubClientError } from './client-error.js';
 import { isOffline, onOnline } from './network-state.js';
-import type { EventStream, ReconnectOptions, StreamHandlers, StreamRequest } from './stream.js';
-import type { ConnectionStatus } from './types.js';
+import { ReconnectingStream } from './reconnecting-stream.js';
+import type { ReconnectOptions, StreamHandlers, StreamRequest } from './stream.js';
 
 /**
  * A stream over `fetch` and a ReadableStream, parsed by the spec-exact SSE parser.
@@ -11,41 +10,22 @@ import type { ConnectionStatus } from './types.js';
  * Authorization are needed. Reconnects by itself with exponential backoff and full
  * jitter (base: the server's `retry:`), resuming with `Last-Event-ID`.
  */
-export class FetchStream implements EventStream {
-  readonly #request: StreamRequest;
-  readonly #handlers: StreamHandlers;
+export class FetchStream extends ReconnectingStream {
   readonly #fetch: typeof fetch;
-  readonly #options: ReconnectOptions;
-  readonly #backoff: Backoff;
-  #lastEventId: string;
-  #status: ConnectionStatus = 'connecting';
-  #closed = false;
   #abort: AbortController | undefined;
   #wake: (() => void) | undefined;
   readonly #stopOnline: () => void;
 
   constructor(request: StreamRequest, handlers: StreamHandlers, fetchImpl: typeof fetch, options: ReconnectOptions) {
-    this.#request = request;
-    this.#handlers = handlers;
+    super(request, handlers, options);
     this.#fetch = fetchImpl;
-    this.#options = options;
-    this.#backoff = new Backoff({ baseMs: options.initialRetryMs, capMs: options.maxDelayMs, random: options.random });
-    this.#lastEventId = request.lastEventId ?? '';
     this.#stopOnline = onOnline(() => this.#wake?.());
     void this.#run();
   }
 
-  get lastEventId(): string {
-    return this.#lastEventId;
-  }
-
-  get status(): ConnectionStatus {
-    return this.#status;
-  }
-
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
+    if (this.closed) return;
+    this.closed = true;
     this.#stopOnline();
     this.#abort?.abort();
     this.#wake?.();
@@ -53,33 +33,30 @@ export class FetchStream implements EventStream {
 
   async #run(): Promise<void> {
     let failures = 0;
-    for (let first = true; !this.#closed; first = false) {
+    for (let first = true; !this.closed; first = false) {
       if (isOffline()) {
-        this.#setStatus('offline');
+        this.setStatus('offline');
         await this.#sleep(Number.POSITIVE_INFINITY);
-        if (this.#closed) return;
+        if (this.closed) return;
       }
-      this.#setStatus(first ? 'connecting' : 'reconnecting');
+      this.setStatus(first ? 'connecting' : 'reconnecting');
       try {
         const received = await this.#connectOnce();
         if (received) {
           failures = 0;
-          this.#backoff.reset();
+          this.backoff.reset();
         }
       } catch (err) {
-        if (this.#closed) return;
+        if (this.closed) return;
         if (err instanceof HubClientError && isFatal(err.status)) {
-          this.#giveUp(err);
+          this.giveUp(err);
           return;
         }
       }
-      if (this.#closed) return;
-      if (++failures > this.#options.maxRetries) {
-        this.#giveUp(new HubClientError('NETWORK', `Gave up after ${failures} failed attempts`, 0));
-        return;
-      }
-      this.#setStatus(isOffline() ? 'offline' : 'reconnecting');
-      await this.#sleep(this.#backoff.next());
+      if (this.closed) return;
+      if (this.outOfRetries(++failures)) return;
+      this.setStatus(isOffline() ? 'offline' : 'reconnecting');
+      await this.#sleep(this.backoff.next());
     }
   }
 
@@ -87,21 +64,15 @@ export class FetchStream implements EventStream {
   async #connectOnce(): Promise<boolean> {
     const abort = new AbortController();
     this.#abort = abort;
-    const headers: Record<string, string> = { Accept: 'text/event-stream', ...this.#request.headers };
-    if (this.#lastEventId !== '') headers['Last-Event-ID'] = this.#lastEventId;
+    const headers: Record<string, string> = { Accept: 'text/event-stream', ...this.request.headers };
+    if (this.resumeId !== '') headers['Last-Event-ID'] = this.resumeId;
     let response: Response;
     try {
-      response = await this.#fetch(this.#request.url, { headers, signal: abort.signal, cache: 'no-store' });
+      response = await this.#fetch(this.request.url, { headers, signal: abort.signal, cache: 'no-store' });
     } catch (err) {
-      throw new HubClientError(
-        'NETWORK',
-        `Cannot reach ${this.#request.url}: ${(err as Error).message}`,
-        0,
-        undefined,
-        {
-          cause: err,
-        },
-      );
+      throw new HubClientError('NETWORK', `Cannot reach ${this.request.url}: ${(err as Error).message}`, 0, undefined, {
+        cause: err,
+      });
     }
     if (!response.ok) throw await errorFromResponse(response);
     const type = response.headers.get('content-type') ?? '';
@@ -109,28 +80,28 @@ export class FetchStream implements EventStream {
       await response.body?.cancel();
       throw new HubClientError('NOT_A_STREAM', `Expected text/event-stream, got ${type || 'no body'}`, response.status);
     }
-    this.#setStatus('live');
+    this.setStatus('live');
     const parser = new SseParser(
       {
         onEvent: (event) => {
-          if (this.#closed) return;
-          this.#handlers.onEvent({ id: event.lastEventId, type: event.type, data: event.data });
+          if (this.closed) return;
+          this.handlers.onEvent({ id: event.lastEventId, type: event.type, data: event.data });
         },
         onId: (id) => {
-          this.#lastEventId = id;
-          this.#handlers.onId?.(id);
+          this.resumeId = id;
+          this.handlers.onId?.(id);
         },
         onRetry: (ms) => {
-          this.#backoff.baseMs = Math.max(ms, 1);
+          this.backoff.baseMs = Math.max(ms, 1);
         },
       },
-      this.#lastEventId,
+      this.resumeId,
     );
     const reader = response.body.getReader();
     try {
       for (;;) {
         const { done, value } = await reader.read();
-        if (done || this.#closed) break;
+        if (done || this.closed) break;
         parser.feed(value);
       }
     } catch {
@@ -140,17 +111,6 @@ export class FetchStream implements EventStream {
       abort.abort();
     }
     return true;
-  }
-
-  #giveUp(error: Error): void {
-    this.#setStatus('offline');
-    this.#handlers.onError?.(error);
-  }
-
-  #setStatus(status: ConnectionStatus): void {
-    if (this.#status === status || this.#closed) return;
-    this.#status = status;
-    this.#handlers.onStatus(status);
   }
 
   /** Waits `ms`, or until closed or the browser comes back online. */
