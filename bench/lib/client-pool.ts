@@ -1,17 +1,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { LatencyHistogram } from './latency-histogram.js';
-import type { HarnessCommand, OpenCommand, WorkerMessage, WorkerStats } from './worker-protocol.js';
+import type { HarnessCommand, OpenCommand, StreamCounters, WorkerMessage, WorkerStats } from './worker-protocol.js';
 
-export interface PoolStats {
-  open: number;
-  closedEarly: number;
-  events: number;
-  minPerConn: number;
-  maxPerConn: number;
-  reached: number;
-  lastReachedAt: number;
-  firstEventAt: number;
-  lastEventAt: number;
+export interface PoolStats extends StreamCounters {
   histogram: LatencyHistogram;
 }
 

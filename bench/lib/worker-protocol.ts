@@ -20,10 +20,9 @@ export interface OpenCommand {
 
 export type HarnessCommand = OpenCommand | { cmd: 'stats' } | { cmd: 'reset' } | { cmd: 'close' };
 
-export interface WorkerStats {
-  type: 'stats';
+/** Counters a load worker keeps, and the pool sums over its workers. */
+export interface StreamCounters {
   open: number;
-  failed: number;
   closedEarly: number;
   events: number;
   minPerConn: number;
@@ -32,6 +31,11 @@ export interface WorkerStats {
   lastReachedAt: number;
   firstEventAt: number;
   lastEventAt: number;
+}
+
+export interface WorkerStats extends StreamCounters {
+  type: 'stats';
+  failed: number;
   histogram: number[];
   histogramMax: number;
 }
