@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, spawnServer, stopChild, waitForHttp } from './child-process.js';
 import { jsonPublishApi, type PeerDefinition, type RunningPeer } from './peer.js';
+import { ssehubServeArgs } from './ssehub.js';
 
 /** Waits until redis-server answers PING on `port`. */
 async function waitForRedis(port: number, child: ReturnType<typeof spawnServer>): Promise<void> {
@@ -47,22 +48,7 @@ export const ssehubClusterPeer: PeerDefinition = {
       const child = spawnServer(
         `ssehub-${name}`,
         process.execPath,
-        [
-          'dist/cli/main.js',
-          'serve',
-          '--host',
-          '0.0.0.0',
-          '--port',
-          String(port),
-          '--data-dir',
-          dataDir,
-          '--redis',
-          `redis://127.0.0.1:${redisPort}`,
-          '--redis-prefix',
-          'bench:',
-          '--log-level',
-          'warn',
-        ],
+        ssehubServeArgs(port, dataDir, ['--redis', `redis://127.0.0.1:${redisPort}`, '--redis-prefix', 'bench:']),
         tmpDir,
       );
       await waitForHttp(port, '/healthz', child);

@@ -1,6 +1,22 @@
-import { join } from 'node:path';
 import { freePort, spawnServer, stopChild, waitForHttp } from './child-process.js';
 import { jsonPublishApi, type PeerDefinition, type RunningPeer } from './peer.js';
+
+/** `node dist/cli/main.js serve` on `port` with its data in `dataDir`, plus `extra` flags. */
+export function ssehubServeArgs(port: number, dataDir: string, extra: readonly string[] = []): string[] {
+  return [
+    'dist/cli/main.js',
+    'serve',
+    '--host',
+    '0.0.0.0',
+    '--port',
+    String(port),
+    '--data-dir',
+    dataDir,
+    '--log-level',
+    'warn',
+    ...extra,
+  ];
+}
 
 /** ssehub as users run it: `ssehub serve` with the durable SQLite log in a fresh data dir. */
 export const ssehubPeer: PeerDefinition = {
@@ -9,24 +25,7 @@ export const ssehubPeer: PeerDefinition = {
   async start({ tmpDir, cpuProfileDir }): Promise<RunningPeer> {
     const port = await freePort();
     const nodeArgs = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
-    const child = spawnServer(
-      'ssehub',
-      process.execPath,
-      [
-        ...nodeArgs,
-        'dist/cli/main.js',
-        'serve',
-        '--host',
-        '0.0.0.0',
-        '--port',
-        String(port),
-        '--data-dir',
-        join(tmpDir),
-        '--log-level',
-        'warn',
-      ],
-      tmpDir,
-    );
+    const child = spawnServer('ssehub', process.execPath, [...nodeArgs, ...ssehubServeArgs(port, tmpDir)], tmpDir);
     await waitForHttp(port, '/healthz', child);
     return {
       name: 'ssehub',
