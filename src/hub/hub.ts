@@ -200,8 +200,7 @@ export class Hub {
       let bytes = 0;
       while (end < events.length && bytes < REPLAY_CHUNK_BYTES) bytes += (events[end++] as EncodedEvent).frame.length;
       // Wait for the socket to drain rather than exceed the connection's bound.
-      const queued = subscriber.connection.bufferedBytes;
-      if (queued > 0 && queued + bytes > this.settings.maxBufferBytes) {
+      if (!subscriber.hasRoomFor(bytes)) {
         await new Promise<void>((resolve) => subscriber.connection.onDrain(resolve));
         continue;
       }

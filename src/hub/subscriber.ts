@@ -96,15 +96,22 @@ export class Subscriber {
    */
   write(chunk: Buffer, now: number): boolean {
     if (this.state === 'closed') return false;
-    const queued = this.connection.bufferedBytes;
-    // An empty queue always takes one chunk, so an event larger than the bound still goes out.
-    if (queued > 0 && queued + chunk.length > this.#maxBufferBytes) {
+    if (!this.hasRoomFor(chunk.length)) {
       this.close('slow-consumer');
       return false;
     }
     this.lastWriteAt = now;
     this.connection.write(chunk);
     return true;
+  }
+
+  /**
+   * Whether `bytes` more fit under the connection's bound. An empty queue always
+   * takes one chunk, so an event larger than the bound still goes out.
+   */
+  hasRoomFor(bytes: number): boolean {
+    const queued = this.connection.bufferedBytes;
+    return queued === 0 || queued + bytes <= this.#maxBufferBytes;
   }
 
   /** Releases the subscriber; `abort` drops queued bytes (slow consumers, errors). */
