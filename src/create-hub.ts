@@ -2,6 +2,7 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Logger, pino } from 'pino';
+import { Authenticator } from './auth/authenticator.js';
 import type { Collections } from './collections/collections.js';
 import { type CollectionsOptions, createCollections } from './collections/create-collections.js';
 import { type HubConfig, type HubOptionsInput, parseHubOptions } from './config/hub-options.js';
@@ -40,6 +41,8 @@ export interface SseHub {
   readonly config: HubConfig;
   readonly log: EventLog;
   readonly logger: Logger;
+  /** Verifies tokens; `enabled` is false when the hub runs open (no key configured). */
+  readonly authenticator: Authenticator;
   /** node:http listener; also Express/Connect middleware (calls `next` for other paths). */
   readonly handler: RequestHandler;
   /** Live collections (docs/collections.md); undefined unless the log is the embedded SQLite log. */
@@ -78,10 +81,14 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
   if (redis && options.log) throw new SseHubError('INVALID_CONFIG', 'Pass either `redis` or `log`, not both');
   const log =
     options.log ?? (redis ? new RedisEventLog({ url: redis.url, prefix: redis.prefix, logger }) : defaultLog(config));
+  // Built before anything opens: a bad key or pattern fails with INVALID_CONFIG here.
+  const authenticator = new Authenticator(config);
   const hub = new Hub(
     log,
     {
       ...config,
+      // Quotas guard a hub with identities; an open hub on loopback has none to count by.
+      maxStreamsPerClient: authenticator.enabled ? config.maxStreamsPerClient : undefined,
       retention: { maxEvents: config.retentionEvents, maxAgeMs: config.retentionAgeMs },
     },
     logger,
@@ -105,6 +112,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
     routes: allRoutes,
     corsOrigins: config.corsOrigins,
     basePath: config.basePath,
+    authenticator,
     logger,
     ...(health && { health }),
   });
@@ -113,6 +121,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
     config,
     log,
     logger,
+    authenticator,
     handler,
     collections: collections?.collections,
     publish: (input) => hub.publish(input),

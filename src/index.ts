@@ -1,3 +1,6 @@
+export { Authenticator, type AuthSettings, type Credentials, RIGHTS_CLAIM } from './auth/authenticator.js';
+export type { Claims, Principal } from './auth/principal.js';
+export type { Rights } from './auth/rights.js';
 export type {
   ChangeEventData,
   ChangeOp,
@@ -27,8 +30,9 @@ export { type CreateHubOptions, createHub, type RedisConfig, type SseHub } from 
 export { type ErrorCode, errorStatus, SseHubError } from './errors.js';
 export type { HttpRoute, RequestHandler } from './http/handler.js';
 export { NodeConnection } from './http/node-connection.js';
+export type { EventView, StreamRequest, Ticket, ViewProvider } from './hub/admission.js';
 export type { Connection } from './hub/connection.js';
-export { Hub, type HubStats, type SubscribeRequest } from './hub/hub.js';
+export { Hub, type HubStats, SESSION_EVENT, type StartOptions } from './hub/hub.js';
 export type { PublishInput } from './hub/publish-input.js';
 export { RESET_EVENT, type ResetReason } from './hub/reset.js';
 export { formatEventId, parseEventId } from './log/event-id.js';

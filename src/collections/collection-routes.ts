@@ -19,7 +19,7 @@ const MAX_SCHEMA_BYTES = 64 * 1024;
  * and `/collections/:name/schema`.
  */
 export function collectionRoutes(hub: Hub, collections: Collections): HttpRoute {
-  return async (req, res, url) => {
+  return async (req, res, url, principal) => {
     if (url.pathname !== PREFIX && !url.pathname.startsWith(`${PREFIX}/`)) return false;
     const segments = url.pathname
       .slice(PREFIX.length + 1)
@@ -46,11 +46,14 @@ export function collectionRoutes(hub: Hub, collections: Collections): HttpRoute 
     if (resource === 'live') {
       allow(req, 'GET');
       const lastEventId = headerValue(req.headers['last-event-id']) ?? url.searchParams.get('lastEventId') ?? undefined;
-      await openLiveStream(hub, collections, req, res, {
-        collection: name,
-        where: parseWhere(url.searchParams),
-        lastEventId,
-      });
+      await openLiveStream(
+        hub,
+        collections,
+        req,
+        res,
+        { collection: name, where: parseWhere(url.searchParams), lastEventId, clientAddress: req.socket.remoteAddress },
+        await principal(),
+      );
       return true;
     }
     if (resource === 'schema') {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Principal } from '../auth/principal.js';
 import { NodeConnection } from '../http/node-connection.js';
 import type { Hub } from '../hub/hub.js';
 import { encodeMessageBytes } from '../protocol/encoder.js';
@@ -9,25 +10,26 @@ import { collectionTopic } from './names.js';
 /** The SSE event type of the first frame of a live stream. */
 export const SNAPSHOT_EVENT = 'snapshot';
 
-/** How many times a snapshot is retaken if retention trimmed past it before the stream subscribed. */
-const SNAPSHOT_ATTEMPTS = 3;
-
 export interface LiveRequest {
   collection: string;
   where: WhereFilter;
   /** From `Last-Event-ID` or `lastEventId`; empty for a fresh client. */
   lastEventId: string | undefined;
+  clientAddress?: string | undefined;
+}
+
+/** The scope a live query hands to admission: the collections' view provider reads it. */
+export interface LiveScope {
+  readonly collection: string;
+  readonly where: WhereFilter;
 }
 
 /**
- * `GET /collections/:name/live`: a `snapshot` event (every matching record, with
- * the log position it was read at as its id), then every change of the
- * collection after that position, through the hub's ordinary subscription.
- * A client resuming from an id the log still holds gets only the missed
- * changes; any other id gets a fresh snapshot, never a bare `reset`.
- *
- * Changes are not filtered by `where` on the server (the shared fan-out stays
- * one encoded chunk per topic); clients apply the filter to each change.
+ * `GET /collections/:name/live`: a `snapshot` event (every matching record the
+ * principal may read, with the log position it was read at as its id), then
+ * every change of the collection after that position, through the hub's
+ * ordinary admission and fan-out. A client resuming from an id the log still
+ * holds gets only the missed changes; any other id gets a fresh snapshot.
  */
 export async function openLiveStream(
   hub: Hub,
@@ -35,35 +37,31 @@ export async function openLiveStream(
   req: IncomingMessage,
   res: ServerResponse,
   live: LiveRequest,
+  principal: Principal,
 ): Promise<void> {
-  const topics = [collectionTopic(live.collection)];
-  hub.checkSubscription({ topics }); // errors answer as JSON before the stream starts
+  const scope: LiveScope = { collection: live.collection, where: live.where };
+  const request = { topics: [collectionTopic(live.collection)], scope, clientAddress: live.clientAddress };
   const lastEventId = live.lastEventId || undefined;
   if (lastEventId !== undefined && (await hub.resumeProblem(lastEventId)) === undefined) {
-    await hub.subscribe(new NodeConnection(req, res), { topics, lastEventId });
+    const ticket = hub.admit(principal, { ...request, lastEventId });
+    await hub.startStream(ticket, new NodeConnection(req, res));
     return;
   }
-  // Taken before the headers: SNAPSHOT_TOO_LARGE still answers as a JSON error.
-  let snapshot = await collections.snapshot(live.collection, live.where);
-  const connection = new NodeConnection(req, res);
-  for (let attempt = 1; ; attempt++) {
-    connection.write(
-      encodeMessageBytes({
-        id: snapshot.position,
-        event: SNAPSHOT_EVENT,
-        data: JSON.stringify({ records: snapshot.records, position: snapshot.position }),
-      }),
-    );
-    // Let a large snapshot reach the client before live events count against the connection's buffer bound.
-    if (res.writableNeedDrain) await new Promise<void>((resolve) => connection.onDrain(resolve));
-    if (res.destroyed || res.writableEnded) return;
-    // Only microtasks run from this check to the subscription's own, so retention cannot cut in between.
-    if ((await hub.resumeProblem(snapshot.position)) === undefined) break;
-    if (attempt === SNAPSHOT_ATTEMPTS) {
-      connection.end(); // the client reconnects and starts over
-      return;
-    }
+  const ticket = hub.admit(principal, request);
+  let snapshot: Awaited<ReturnType<Collections['snapshot']>>;
+  try {
+    // Taken before the headers: SNAPSHOT_TOO_LARGE still answers as a JSON error.
     snapshot = await collections.snapshot(live.collection, live.where);
+  } catch (err) {
+    ticket.cancel();
+    throw err;
   }
-  await hub.subscribe(connection, { topics, lastEventId: snapshot.position });
+  const frame = encodeMessageBytes({
+    id: snapshot.position,
+    event: SNAPSHOT_EVENT,
+    data: JSON.stringify({ records: snapshot.records, position: snapshot.position }),
+  });
+  // The snapshot goes out as the stream's prelude, inside the connection's bound; the
+  // changes after its position follow with no gap (a trimmed position gets a reset).
+  await hub.startStream(ticket, new NodeConnection(req, res), { from: snapshot.position, prelude: [frame] });
 }

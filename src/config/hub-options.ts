@@ -53,6 +53,22 @@ export const hubOptionsSchema = z.object({
     .string()
     .regex(/^\/[^?#\s]*$/, 'must start with "/" and contain no query, fragment or whitespace')
     .optional(),
+  /** Shared secret for HS256/384/512 tokens (at least 32 characters). Setting any key turns auth on. */
+  jwtSecret: z.string().min(32, 'must be at least 32 characters (use a random secret)').optional(),
+  /** PEM public key (SPKI) for RS*, PS*, ES* and EdDSA tokens. */
+  jwtPublicKey: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key' }).optional(),
+  /** JWKS endpoint of an identity provider. */
+  jwksUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Expected `iss` claim. */
+  jwtIssuer: z.string().min(1).optional(),
+  /** Expected `aud` claim. */
+  jwtAudience: z.string().min(1).optional(),
+  /** Topic patterns anonymous clients may subscribe to when auth is on. */
+  publicTopics: z.array(z.string().min(1)).default([]),
+  /** Accept tokens in the `access_token` query parameter (they end up in access logs). */
+  allowQueryToken: z.boolean().default(false),
+  /** Open streams per identity (token `sub`, or address when anonymous) when auth is on. */
+  maxStreamsPerClient: positiveInt.default(100),
   /** Log level when no logger is given. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -1,15 +1,29 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { Authenticator } from '../auth/authenticator.js';
+import { OPEN_PRINCIPAL, type Principal } from '../auth/principal.js';
 import { SseHubError } from '../errors.js';
 import type { Hub } from '../hub/hub.js';
+import { credentialsOf } from './credentials.js';
 import { NodeConnection } from './node-connection.js';
 import { methodNotAllowed, readJsonBody, sendError, sendJson } from './respond.js';
+
+/**
+ * Who is asking: resolved from the request's token on first call, then the same
+ * promise (a failed token rejects with its 401 error).
+ */
+export type PrincipalOf = () => Promise<Principal>;
 
 /**
  * A route that other features plug in (collections, the web app): returns true
  * when it handled the request. Thrown errors become JSON error responses.
  */
-export type HttpRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> | boolean;
+export type HttpRoute = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  principal: PrincipalOf,
+) => Promise<boolean> | boolean;
 
 /** A node:http request listener; `next` makes it usable as Express/Connect middleware. */
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void;
@@ -25,12 +39,15 @@ export interface HandlerOptions {
   basePath?: string | undefined;
   /** Extra readiness facts for /healthz (e.g. the Redis connection). */
   health?: () => Record<string, unknown>;
+  /** Verifies tokens; without one every request is the open principal. */
+  authenticator?: Authenticator | undefined;
   logger: Logger;
 }
 
 /** The hub's HTTP API on node:http: /events, /publish, /healthz, plus plugged-in routes. */
 export function createRequestHandler(hub: Hub, options: HandlerOptions): RequestHandler {
   const routes = options.routes ?? [];
+  const authenticator = options.authenticator?.enabled ? options.authenticator : undefined;
   const basePath = options.basePath?.replace(/\/+$/, '') || undefined;
   const maxBody = hub.settings.maxEventBytes * 2 + 16 * 1024;
   const logInternal = (err: unknown) => options.logger.error({ err }, 'request failed');
@@ -63,21 +80,30 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
       res.writeHead(204).end();
       return;
     }
+    let resolved: Promise<Principal> | undefined;
+    const principal: PrincipalOf = () => {
+      resolved ??= authenticator
+        ? authenticator.authenticate(credentialsOf(req, url))
+        : Promise.resolve(OPEN_PRINCIPAL);
+      return resolved;
+    };
     switch (url.pathname) {
       case '/events': {
         if (req.method !== 'GET') throw methodNotAllowed('GET');
-        const request = {
+        // Admission throws before the stream starts, so refusals answer as JSON.
+        const ticket = hub.admit(await principal(), {
           topics: url.searchParams.getAll('topic'),
-          lastEventId: headerValue(req.headers['last-event-id']) ?? url.searchParams.get('lastEventId') ?? undefined,
-        };
-        hub.checkSubscription(request); // errors answer as JSON before the stream starts
-        await hub.subscribe(new NodeConnection(req, res), request);
+          lastEventId: lastEventIdOf(req, url),
+          clientAddress: req.socket.remoteAddress,
+        });
+        await hub.startStream(ticket, new NodeConnection(req, res));
         return;
       }
       case '/publish': {
         if (req.method !== 'POST') throw methodNotAllowed('POST');
+        const who = await principal();
         const body = await readJsonBody(req, maxBody);
-        const event = await hub.publish(body as never);
+        const event = await hub.publish(body as never, who);
         sendJson(res, 200, { id: event.id });
         return;
       }
@@ -90,8 +116,14 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
         return;
       }
     }
+    if (url.pathname.startsWith(SESSION_PREFIX)) {
+      if (req.method !== 'POST') throw methodNotAllowed('POST');
+      const session = decodeURIComponent(url.pathname.slice(SESSION_PREFIX.length));
+      sendJson(res, 200, hub.refresh(session, await principal()));
+      return;
+    }
     for (const handle of routes) {
-      if (await handle(req, res, url)) return;
+      if (await handle(req, res, url, principal)) return;
     }
     if (next) {
       next();
@@ -105,6 +137,17 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
   };
 }
 
+/**
+ * `POST /events/sessions/<session>` with a fresh token (Bearer or cookie)
+ * extends a running stream past its token's `exp` (docs/security.md).
+ */
+export const SESSION_PREFIX = '/events/sessions/';
+
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** The resume point of a stream request: the `Last-Event-ID` header, else the `lastEventId` query parameter. */
+export function lastEventIdOf(req: IncomingMessage, url: URL): string | undefined {
+  return headerValue(req.headers['last-event-id']) ?? url.searchParams.get('lastEventId') ?? undefined;
 }

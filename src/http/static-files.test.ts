@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPEN_PRINCIPAL } from '../auth/principal.js';
 import { staticFilesRoute } from './static-files.js';
 
 let dir: string;
@@ -35,7 +36,8 @@ beforeAll(async () => {
   const route = staticFilesRoute(join(dir, 'site'));
   if (!route) throw new Error('expected a route');
   server = createServer(async (req, res) => {
-    if (!(await route(req, res, new URL(req.url ?? '/', 'http://x')))) res.writeHead(404).end('nope');
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (!(await route(req, res, url, async () => OPEN_PRINCIPAL))) res.writeHead(404).end('nope');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,9 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
+import { assertMayPublish, forbidden } from '../auth/access.js';
+import { OPEN_PRINCIPAL, type Principal } from '../auth/principal.js';
+import { overlapping, permitMatcher } from '../auth/rights.js';
 import { SseHubError } from '../errors.js';
 import { formatEventId, parseEventId } from '../log/event-id.js';
 import type { EventLog, LogPosition, StoredEvent } from '../log/event-log.js';
 import { encodeComment, encodeMessageBytes } from '../protocol/encoder.js';
 import { assertTopicPattern, compilePatterns } from '../protocol/topic.js';
+import { type EventView, type StreamRequest, selectFor, type Ticket, type ViewProvider } from './admission.js';
 import type { Connection } from './connection.js';
 import { concatFrames, type EncodedEvent, encodeEvent } from './encoded-event.js';
 import { type PublishInput, toEventInput } from './publish-input.js';
@@ -18,6 +23,8 @@ export interface HubSettings {
   maxBufferBytes: number;
   maxConnectionLifetimeMs?: number | undefined;
   maxConnections?: number | undefined;
+  /** Open streams per identity (token `sub`, or address when anonymous); undefined for no limit. */
+  maxStreamsPerClient?: number | undefined;
   maxEventBytes: number;
   maxTopicsPerConnection: number;
   maxTopicsPerEvent: number;
@@ -26,11 +33,19 @@ export interface HubSettings {
   retentionIntervalMs: number;
 }
 
-export interface SubscribeRequest {
-  topics: readonly string[];
-  /** From the `Last-Event-ID` header or the `lastEventId` query parameter. */
-  lastEventId?: string | undefined;
+/** How a started stream begins, before history or live events. */
+export interface StartOptions {
+  /** Resume after this id instead of the request's own (a live query resumes from its snapshot). */
+  from?: string | undefined;
+  /**
+   * Frames written right after `retry:` (a live query's snapshot), counted
+   * against the connection's bound like any other write.
+   */
+  prelude?: readonly Buffer[];
 }
+
+/** The SSE event type of the frame that gives a token-authenticated stream its session id. */
+export const SESSION_EVENT = 'session';
 
 export interface HubStats {
   connections: number;
@@ -64,6 +79,13 @@ export class Hub {
   #unsubscribeLog: (() => void) | undefined;
   #closing = false;
   #stats: HubStats = { connections: 0, published: 0, delivered: 0, slowConsumerDisconnects: 0 };
+  #viewProvider: ViewProvider | undefined;
+  /** Admitted tickets not yet started: they hold a slot under maxConnections. */
+  #reserved = 0;
+  /** Open or reserved streams per quota key. */
+  readonly #perClient = new Map<string, number>();
+  /** Token-authenticated streams by session id, for in-place token refresh. */
+  readonly #sessions = new Map<string, Subscriber>();
 
   constructor(log: EventLog, settings: HubSettings, logger: Logger) {
     this.log = log;
@@ -93,61 +115,169 @@ export class Hub {
     return { ...this.#stats, connections: this.#index.size };
   }
 
-  /** Appends one event; resolves with it once the log holds it durably. */
-  async publish(input: PublishInput): Promise<StoredEvent> {
+  /**
+   * Plugs in how principals see events (collections filter their topics by read
+   * rules). Set once at composition, before streams open.
+   */
+  useViews(provider: ViewProvider): void {
+    this.#viewProvider = provider;
+  }
+
+  /**
+   * Appends one event; resolves with it once the log holds it durably. Without a
+   * principal the caller is trusted code (an embedding server).
+   */
+  async publish(input: PublishInput, principal: Principal = OPEN_PRINCIPAL): Promise<StoredEvent> {
     if (this.#closing) throw new SseHubError('SHUTTING_DOWN', 'The hub is shutting down');
     const entry = toEventInput(input, this.settings);
+    assertMayPublish(principal, entry.topics);
     const [stored] = await this.log.append([entry]);
     return stored as StoredEvent;
   }
 
-  /** Validates subscription topics; throws before any response is written. */
-  checkSubscription(request: SubscribeRequest): string[] {
+  /**
+   * The one admission step of every stream (`/events`, live queries, other
+   * protocols): validates the topics, decides what the principal may read
+   * (requested ∩ permitted, 403 when that is nothing), picks its view (from the
+   * provider plugged in with {@link useViews}, given the request's scope) and
+   * reserves a slot under the hub's and the client's limits. Throws before any
+   * response is written; hand the ticket to {@link startStream}, or cancel it.
+   */
+  admit(principal: Principal, request: StreamRequest): Ticket {
     if (this.#closing) throw new SseHubError('SHUTTING_DOWN', 'The hub is shutting down');
-    if (request.topics.length === 0) {
-      throw new SseHubError('MISSING_TOPIC', 'Name at least one topic: /events?topic=chat (repeat topic= for more)');
-    }
-    if (request.topics.length > this.settings.maxTopicsPerConnection) {
-      throw new SseHubError(
-        'TOO_MANY_TOPICS',
-        `A stream may follow at most ${this.settings.maxTopicsPerConnection} topics; got ${request.topics.length}`,
+    const patterns = this.#checkTopics(request.topics);
+    const readable = overlapping(patterns, principal.rights.subscribe);
+    if (readable.length === 0) {
+      throw forbidden(
+        principal,
+        `Reading ${patterns.map((p) => `"${p}"`).join(', ')} is not permitted for this identity`,
       );
     }
+    const permitted = normalizePatterns(principal.rights.subscribe);
+    const view = this.#viewProvider?.(principal, request);
+    const quotaKey = principal.sub !== undefined ? `sub:${principal.sub}` : `addr:${request.clientAddress ?? '?'}`;
+    this.#reserve(quotaKey);
+    let cancelled = false;
+    return {
+      principal,
+      request,
+      patterns,
+      matches: compilePatterns(patterns),
+      permits: permitMatcher(permitted),
+      view,
+      groupKey: `${patterns.join(' ')}|${permitted.join(' ')}|${view?.key ?? ''}`,
+      quotaKey,
+      cancel: () => {
+        if (cancelled) return;
+        cancelled = true;
+        this.#reserved--;
+        this.#unreserveClient(quotaKey);
+      },
+    };
+  }
+
+  #checkTopics(topics: readonly string[]): string[] {
+    if (topics.length === 0) {
+      throw new SseHubError('MISSING_TOPIC', 'Name at least one topic: /events?topic=chat (repeat topic= for more)');
+    }
+    if (topics.length > this.settings.maxTopicsPerConnection) {
+      throw new SseHubError(
+        'TOO_MANY_TOPICS',
+        `A stream may follow at most ${this.settings.maxTopicsPerConnection} topics; got ${topics.length}`,
+      );
+    }
+    return normalizePatterns(topics.map(assertTopicPattern));
+  }
+
+  #reserve(quotaKey: string): void {
     const max = this.settings.maxConnections;
-    if (max !== undefined && this.#index.size >= max) {
+    if (max !== undefined && this.#index.size + this.#reserved >= max) {
       throw new SseHubError('TOO_MANY_CONNECTIONS', `The hub is at its limit of ${max} open streams; retry later`);
     }
-    return normalizePatterns(request.topics.map(assertTopicPattern));
+    const perClient = this.settings.maxStreamsPerClient;
+    const open = this.#perClient.get(quotaKey) ?? 0;
+    if (perClient !== undefined && open >= perClient) {
+      throw new SseHubError(
+        'TOO_MANY_STREAMS',
+        `This client already has ${open} open streams, the limit per client; close one or retry later`,
+      );
+    }
+    this.#perClient.set(quotaKey, open + 1);
+    this.#reserved++;
+  }
+
+  #unreserveClient(quotaKey: string): void {
+    const open = (this.#perClient.get(quotaKey) ?? 1) - 1;
+    if (open > 0) this.#perClient.set(quotaKey, open);
+    else this.#perClient.delete(quotaKey);
   }
 
   /**
-   * Starts a stream on an open connection: `retry`, then either history after the
-   * client's last event id or a `reset`, then the live feed.
+   * Starts an admitted stream on an open connection: `retry`, the session frame
+   * (token streams), the prelude, then history after the ticket's last event id
+   * (or a `reset`), then the live feed.
    */
-  async subscribe(connection: Connection, request: SubscribeRequest): Promise<Subscriber> {
-    const patterns = this.checkSubscription(request);
+  async startStream(ticket: Ticket, connection: Connection, options: StartOptions = {}): Promise<Subscriber> {
     const subscriber = new Subscriber({
       connection,
-      patterns,
-      matches: compilePatterns(patterns),
+      ticket,
       maxBufferBytes: this.settings.maxBufferBytes,
       now: Date.now(),
       lifetimeMs: this.settings.maxConnectionLifetimeMs,
     });
+    // The reserved slot becomes the indexed stream; the client quota stays held until release.
+    this.#reserved--;
     connection.onClose(() => this.#release(subscriber, 'client'));
     // Registered before reading the log: whatever is appended from now on is parked
     // in the subscriber and de-duplicated against the replay by position.
     this.#index.add(subscriber);
     subscriber.write(this.#retryFrame, subscriber.openedAt);
+    if (ticket.principal.expiresAt !== undefined) this.#openSession(subscriber);
     try {
+      for (const frame of options.prelude ?? []) await this.#writeBounded(subscriber, frame);
+      // A prelude larger than the bound (a big snapshot) must reach the client before
+      // live events count against the bound, or a fast client would be dropped.
+      await this.#drained(subscriber);
       const position = await this.log.position();
-      await this.#catchUp(subscriber, request.lastEventId, position);
+      await this.#catchUp(subscriber, options.from ?? ticket.request.lastEventId, position);
       subscriber.goLive(Date.now());
     } catch (err) {
       this.#logger.error({ err, subscriber: subscriber.id }, 'replay failed; closing the stream');
       this.#release(subscriber, 'error');
     }
     return subscriber;
+  }
+
+  #openSession(subscriber: Subscriber): void {
+    const session = randomBytes(18).toString('base64url');
+    subscriber.session = session;
+    this.#sessions.set(session, subscriber);
+    const data = JSON.stringify({ session, expiresAt: subscriber.ticket.principal.expiresAt });
+    subscriber.write(encodeMessageBytes({ event: SESSION_EVENT, data }), Date.now());
+  }
+
+  /**
+   * Hands a running stream a fresh token of the same identity: the stream stays
+   * open past the old `exp`, and the new rights (narrower or wider) apply from
+   * the next event. 404 for an unknown session, 403 for another identity.
+   */
+  refresh(session: string, principal: Principal): { expiresAt: number | undefined } {
+    const subscriber = this.#sessions.get(session);
+    if (!subscriber || subscriber.state === 'closed') {
+      throw new SseHubError('SESSION_NOT_FOUND', 'No open stream has this session id');
+    }
+    const current = subscriber.ticket;
+    if (principal.sub === undefined || principal.sub !== current.principal.sub) {
+      throw new SseHubError('FORBIDDEN', 'The new token is for another identity than the stream');
+    }
+    const next = this.admit(principal, current.request);
+    // The new ticket holds its own slot and quota; the old one's are given back.
+    this.#reserved--;
+    this.#unreserveClient(current.quotaKey);
+    this.#index.remove(subscriber);
+    subscriber.ticket = next;
+    this.#index.add(subscriber);
+    return { expiresAt: principal.expiresAt };
   }
 
   async #catchUp(subscriber: Subscriber, lastEventId: string | undefined, position: LogPosition): Promise<void> {
@@ -173,8 +303,7 @@ export class Hub {
         this.#recent.after(cursor, REPLAY_PAGE) ?? (await this.log.readAfter(cursor, REPLAY_PAGE)).map(encodeEvent);
       if (page.length === 0) break;
       cursor = (page[page.length - 1] as EncodedEvent).event.seq;
-      const matching = page.filter((e) => e.event.topics.some(subscriber.matches));
-      await this.#writeReplay(subscriber, matching);
+      await this.#writeReplay(subscriber, selectFor(subscriber.ticket, page));
       subscriber.lastSeq = cursor;
     }
   }
@@ -191,6 +320,21 @@ export class Hub {
     if (parsed.seq > position.head) return 'unknown-id';
     if (parsed.seq < position.trimmedThrough) return 'history-trimmed';
     return undefined;
+  }
+
+  /** Writes one frame once it fits the connection's bound, waiting for the socket to drain. */
+  async #writeBounded(subscriber: Subscriber, frame: Buffer): Promise<void> {
+    while (subscriber.state !== 'closed' && !subscriber.hasRoomFor(frame.length)) {
+      await new Promise<void>((resolve) => subscriber.connection.onDrain(resolve));
+    }
+    subscriber.write(frame, Date.now());
+  }
+
+  /** Resolves once the connection's queue is back within its bound (or the stream closed). */
+  async #drained(subscriber: Subscriber): Promise<void> {
+    while (subscriber.state !== 'closed' && !subscriber.hasRoomFor(0)) {
+      await new Promise<void>((resolve) => subscriber.connection.onDrain(resolve));
+    }
   }
 
   async #writeReplay(subscriber: Subscriber, events: readonly EncodedEvent[]): Promise<void> {
@@ -236,7 +380,11 @@ export class Hub {
     }
     const now = Date.now();
     let delivered = 0;
-    for (const [group, events] of routed) {
+    // One evaluation per view key and event, however many groups share the key.
+    const viewed = new Map<string, Map<EncodedEvent, EncodedEvent | undefined>>();
+    for (const [group, routedEvents] of routed) {
+      const events = group.view ? applyView(group.view, routedEvents, viewed) : routedEvents;
+      if (events.length === 0) continue;
       const chunk = concatFrames(events);
       for (const subscriber of group.members) subscriber.deliver(chunk, events, now);
       delivered += group.members.size * events.length;
@@ -262,7 +410,8 @@ export class Hub {
     const now = Date.now();
     const quietSince = now - this.settings.heartbeatMs;
     for (const subscriber of [...this.#index.subscribers()]) {
-      if (now >= subscriber.expiresAt) this.#release(subscriber, 'lifetime');
+      const expired = subscriber.expiry(now);
+      if (expired) this.#release(subscriber, expired);
       else if (subscriber.state === 'live' && subscriber.lastWriteAt <= quietSince)
         subscriber.write(this.#heartbeat, now);
     }
@@ -281,6 +430,8 @@ export class Hub {
   #release(subscriber: Subscriber, reason: CloseReason): void {
     if (subscriber.state !== 'closed') subscriber.close(reason);
     if (!this.#index.remove(subscriber)) return;
+    this.#unreserveClient(subscriber.ticket.quotaKey);
+    if (subscriber.session !== undefined) this.#sessions.delete(subscriber.session);
     if (subscriber.closeReason === 'slow-consumer') {
       this.#stats.slowConsumerDisconnects++;
       this.#logger.debug({ subscriber: subscriber.id }, 'disconnected a slow consumer');
@@ -297,4 +448,23 @@ export class Hub {
     this.#unsubscribeLog?.();
     await this.log.close();
   }
+}
+
+function applyView(
+  view: EventView,
+  events: readonly EncodedEvent[],
+  cache: Map<string, Map<EncodedEvent, EncodedEvent | undefined>>,
+): EncodedEvent[] {
+  let results = cache.get(view.key);
+  if (!results) {
+    results = new Map();
+    cache.set(view.key, results);
+  }
+  const out: EncodedEvent[] = [];
+  for (const event of events) {
+    if (!results.has(event)) results.set(event, view.apply(event));
+    const shown = results.get(event);
+    if (shown) out.push(shown);
+  }
+  return out;
 }

@@ -1,10 +1,10 @@
-import type { TopicMatcher } from '../protocol/topic.js';
+import type { Ticket } from './admission.js';
 import type { Connection } from './connection.js';
 import type { EncodedEvent } from './encoded-event.js';
 
 export type SubscriberState = 'replaying' | 'live' | 'closed';
 
-export type CloseReason = 'client' | 'slow-consumer' | 'lifetime' | 'shutdown' | 'error';
+export type CloseReason = 'client' | 'slow-consumer' | 'lifetime' | 'token-expired' | 'shutdown' | 'error';
 
 /**
  * One client stream. While it replays history it parks live events in `pending`;
@@ -15,38 +15,47 @@ export type CloseReason = 'client' | 'slow-consumer' | 'lifetime' | 'shutdown' |
 export class Subscriber {
   static #nextId = 1;
   readonly id = Subscriber.#nextId++;
-  readonly patterns: readonly string[];
-  readonly matches: TopicMatcher;
+  /** What the stream was admitted with; replaced when the client hands over a fresh token. */
+  ticket: Ticket;
   readonly connection: Connection;
   readonly openedAt: number;
-  readonly expiresAt: number;
+  /** When the maximum connection lifetime ends the stream. */
+  readonly lifetimeEndsAt: number;
   state: SubscriberState = 'replaying';
   lastSeq = 0;
   lastWriteAt: number;
   closeReason: CloseReason | undefined;
+  /** The id a fresh token is posted to (token-authenticated streams only). */
+  session: string | undefined;
   #pending: EncodedEvent[] = [];
   #pendingBytes = 0;
   readonly #maxBufferBytes: number;
 
   constructor(options: {
     connection: Connection;
-    patterns: readonly string[];
-    matches: TopicMatcher;
+    ticket: Ticket;
     maxBufferBytes: number;
     now: number;
     lifetimeMs: number | undefined;
   }) {
     this.connection = options.connection;
-    this.patterns = options.patterns;
-    this.matches = options.matches;
+    this.ticket = options.ticket;
     this.#maxBufferBytes = options.maxBufferBytes;
     this.openedAt = options.now;
     this.lastWriteAt = options.now;
     // Jitter of ±10% so clients opened together do not all reconnect together.
-    this.expiresAt =
+    this.lifetimeEndsAt =
       options.lifetimeMs === undefined
         ? Number.POSITIVE_INFINITY
         : options.now + options.lifetimeMs * (0.9 + Math.random() * 0.2);
+  }
+
+  /** Why the stream must end by `now`, if it must: its lifetime or its token ran out. */
+  expiry(now: number): CloseReason | undefined {
+    const tokenEnd = this.ticket.principal.expiresAt;
+    if (tokenEnd !== undefined && now >= tokenEnd) return 'token-expired';
+    if (now >= this.lifetimeEndsAt) return 'lifetime';
+    return undefined;
   }
 
   /**
