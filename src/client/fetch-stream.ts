@@ -1,7 +1,9 @@
 import { SseParser } from '../protocol/parser.js';
+import { SESSION_EVENT } from '../protocol/wire.js';
 import { errorFromResponse, HubClientError } from './client-error.js';
 import { isOffline, onOnline } from './network-state.js';
 import { ReconnectingStream } from './reconnecting-stream.js';
+import { SessionRefresher } from './session-refresher.js';
 import type { ReconnectOptions, StreamHandlers, StreamRequest } from './stream.js';
 
 /**
@@ -15,17 +17,22 @@ export class FetchStream extends ReconnectingStream {
   #abort: AbortController | undefined;
   #wake: (() => void) | undefined;
   readonly #stopOnline: () => void;
+  readonly #refresher: SessionRefresher | undefined;
 
   constructor(request: StreamRequest, handlers: StreamHandlers, fetchImpl: typeof fetch, options: ReconnectOptions) {
     super(request, handlers, options);
     this.#fetch = fetchImpl;
     this.#stopOnline = onOnline(() => this.#wake?.());
+    const { getToken, sessionUrl } = request;
+    this.#refresher =
+      getToken && sessionUrl ? new SessionRefresher({ fetch: fetchImpl, getToken, sessionUrl }) : undefined;
     void this.#run();
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.#refresher?.stop();
     this.#stopOnline();
     this.#abort?.abort();
     this.#wake?.();
@@ -68,6 +75,7 @@ export class FetchStream extends ReconnectingStream {
     if (this.resumeId !== '') headers['Last-Event-ID'] = this.resumeId;
     let response: Response;
     try {
+      if (this.request.getToken) headers.Authorization = `Bearer ${await this.request.getToken()}`;
       response = await this.#fetch(this.request.url, { headers, signal: abort.signal, cache: 'no-store' });
     } catch (err) {
       throw new HubClientError('NETWORK', `Cannot reach ${this.request.url}: ${(err as Error).message}`, 0, undefined, {
@@ -85,6 +93,10 @@ export class FetchStream extends ReconnectingStream {
       {
         onEvent: (event) => {
           if (this.closed) return;
+          if (event.type === SESSION_EVENT) {
+            this.#refresher?.onSessionEvent(event.data);
+            return;
+          }
           this.handlers.onEvent({ id: event.lastEventId, type: event.type, data: event.data });
         },
         onId: (id) => {

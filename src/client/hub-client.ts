@@ -1,3 +1,4 @@
+import { sessionPath } from '../protocol/wire.js';
 import { errorFromResponse, HubClientError } from './client-error.js';
 import { type EventSourceConstructor, EventSourceStream } from './event-source-stream.js';
 import { FetchStream } from './fetch-stream.js';
@@ -22,6 +23,12 @@ export interface ClientOptions {
   url?: string;
   /** Headers for every request (e.g. Authorization). Streams then use the fetch transport. */
   headers?: Record<string, string>;
+  /**
+   * Returns a valid token for each request and connection (sent as `Authorization:
+   * Bearer`). Streams then use the fetch transport and are handed a fresh token
+   * ahead of `exp` without reconnecting (docs/client.md).
+   */
+  getToken?: () => string | Promise<string>;
   /** `auto` (default): EventSource in browsers when possible, fetch otherwise. */
   transport?: TransportKind;
   /** Share one stream per URL among all tabs of the origin (default: true where Web Locks and BroadcastChannel exist). */
@@ -78,6 +85,7 @@ export class HubClient {
   readonly #fetch: typeof fetch;
   readonly #EventSource: EventSourceConstructor | undefined;
   readonly #reconnect: ReconnectOptions;
+  readonly #getToken: (() => Promise<string>) | undefined;
 
   constructor(options: ClientOptions = {}) {
     const page = (globalThis as { location?: { href?: string } }).location?.href;
@@ -97,6 +105,8 @@ export class HubClient {
       throw new HubClientError('INVALID_CONFIG', 'shareAcrossTabs needs Web Locks and BroadcastChannel', 0);
     }
     this.#reconnect = { ...defaultReconnect, ...options.reconnect };
+    const getToken = options.getToken;
+    this.#getToken = getToken && (async () => getToken());
   }
 
   /** Follows one or more topics (`*` matches one segment, `**` the rest). */
@@ -136,7 +146,7 @@ export class HubClient {
     const request = { url: url.toString(), types: LIVE_COLLECTION_TYPES };
     return new LiveCollection<T>({
       open: (handlers) => this.#open(request, true, handlers),
-      fetchSnapshot: () => fetchFirstEvent(this.#fetch, request.url, 'snapshot', this.#headers),
+      fetchSnapshot: async () => fetchFirstEvent(this.#fetch, request.url, 'snapshot', await this.#authHeaders()),
       where: options.where,
       onReset: options.onReset,
       onError: options.onError,
@@ -203,10 +213,10 @@ export class HubClient {
 
   async #request<R>(method: string, path: string | URL, body?: unknown): Promise<R> {
     const url = typeof path === 'string' ? this.#url(path) : path;
-    const headers: Record<string, string> = { Accept: 'application/json', ...this.#headers };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response: Response;
     try {
+      const headers: Record<string, string> = { Accept: 'application/json', ...(await this.#authHeaders()) };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
       response = await this.#fetch(url, {
         method,
         headers,
@@ -221,9 +231,20 @@ export class HubClient {
     return (await response.json()) as R;
   }
 
+  /** The configured headers plus, with `getToken`, a fresh Authorization header. */
+  async #authHeaders(): Promise<Record<string, string> | undefined> {
+    if (!this.#getToken) return this.#headers;
+    return { ...this.#headers, Authorization: `Bearer ${await this.#getToken()}` };
+  }
+
   /** Opens a stream with the chosen transport, shared across tabs where possible. */
   #open(request: Omit<StreamRequest, 'headers'>, typesKnown: boolean, handlers: StreamHandlers): EventStream {
-    const full: StreamRequest = { ...request, headers: this.#headers };
+    const full: StreamRequest = {
+      ...request,
+      headers: this.#headers,
+      getToken: this.#getToken,
+      sessionUrl: (session) => this.#url(sessionPath(session)).toString(),
+    };
     const direct = this.#opener(typesKnown);
     if (!this.#sharing) return direct(full, handlers);
     const key = this.#headers ? `${full.url}#${hash(JSON.stringify(this.#headers))}` : full.url;
@@ -233,7 +254,8 @@ export class HubClient {
   #opener(typesKnown: boolean): StreamOpener {
     const ES = this.#EventSource;
     const useEventSource =
-      this.#transport === 'eventsource' || (this.#transport === 'auto' && ES && !this.#headers && typesKnown);
+      this.#transport === 'eventsource' ||
+      (this.#transport === 'auto' && ES && !this.#headers && !this.#getToken && typesKnown);
     if (useEventSource) {
       if (!ES) throw new HubClientError('INVALID_CONFIG', 'No EventSource in this environment; use transport fetch', 0);
       return (request, handlers) => new EventSourceStream(request, handlers, ES, this.#reconnect);

@@ -10,6 +10,10 @@ export interface StreamRequest {
   lastEventId?: string | undefined;
   /** Event types other than `message` the caller wants (EventSource needs to know them). */
   types: readonly string[];
+  /** A fresh token for each connection, sent as `Authorization: Bearer` (the fetch transport only). */
+  getToken?: (() => Promise<string>) | undefined;
+  /** Where a fresh token for a running stream's session is posted (in-place refresh). */
+  sessionUrl?: ((session: string) => string) | undefined;
 }
 
 /** Callbacks a stream reports to. */

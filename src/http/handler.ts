@@ -4,6 +4,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import { OPEN_PRINCIPAL, type Principal } from '../auth/principal.js';
 import { SseHubError } from '../errors.js';
 import type { Hub } from '../hub/hub.js';
+import { sessionPath } from '../protocol/wire.js';
 import { credentialsOf } from './credentials.js';
 import { NodeConnection } from './node-connection.js';
 import { methodNotAllowed, readJsonBody, sendError, sendJson } from './respond.js';
@@ -141,7 +142,7 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
  * `POST /events/sessions/<session>` with a fresh token (Bearer or cookie)
  * extends a running stream past its token's `exp` (docs/security.md).
  */
-export const SESSION_PREFIX = '/events/sessions/';
+const SESSION_PREFIX = `/${sessionPath('')}`;
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;

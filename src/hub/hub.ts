@@ -8,6 +8,7 @@ import { formatEventId, parseEventId } from '../log/event-id.js';
 import type { EventLog, LogPosition, StoredEvent } from '../log/event-log.js';
 import { encodeComment, encodeMessageBytes } from '../protocol/encoder.js';
 import { assertTopicPattern, compilePatterns } from '../protocol/topic.js';
+import { SESSION_EVENT, type SessionData } from '../protocol/wire.js';
 import { type EventView, type StreamRequest, selectFor, type Ticket, type ViewProvider } from './admission.js';
 import type { Connection } from './connection.js';
 import { concatFrames, type EncodedEvent, encodeEvent } from './encoded-event.js';
@@ -43,9 +44,6 @@ export interface StartOptions {
    */
   prelude?: readonly Buffer[];
 }
-
-/** The SSE event type of the frame that gives a token-authenticated stream its session id. */
-export const SESSION_EVENT = 'session';
 
 export interface HubStats {
   connections: number;
@@ -252,8 +250,8 @@ export class Hub {
     const session = randomBytes(18).toString('base64url');
     subscriber.session = session;
     this.#sessions.set(session, subscriber);
-    const data = JSON.stringify({ session, expiresAt: subscriber.ticket.principal.expiresAt });
-    subscriber.write(encodeMessageBytes({ event: SESSION_EVENT, data }), Date.now());
+    const data: SessionData = { session, expiresAt: subscriber.ticket.principal.expiresAt as number };
+    subscriber.write(encodeMessageBytes({ event: SESSION_EVENT, data: JSON.stringify(data) }), Date.now());
   }
 
   /**
@@ -268,7 +266,7 @@ export class Hub {
     }
     const current = subscriber.ticket;
     if (principal.sub === undefined || principal.sub !== current.principal.sub) {
-      throw new SseHubError('FORBIDDEN', 'The new token is for another identity than the stream');
+      throw forbidden(principal, 'The new token is for another identity than the stream');
     }
     const next = this.admit(principal, current.request);
     // The new ticket holds its own slot and quota; the old one's are given back.

@@ -1,4 +1,7 @@
 import { encodeMessageBytes } from '../protocol/encoder.js';
+import { RESET_EVENT } from '../protocol/wire.js';
+
+export { RESET_EVENT };
 
 /**
  * Why a stream starts (or continues) with a `reset` event instead of replaying:
@@ -7,9 +10,6 @@ import { encodeMessageBytes } from '../protocol/encoder.js';
  * - `log-replaced`: it belongs to another epoch (the log was wiped or replaced).
  */
 export type ResetReason = 'unknown-id' | 'history-trimmed' | 'log-replaced';
-
-/** The event name clients listen for; documented in docs/protocol.md. */
-export const RESET_EVENT = 'reset';
 
 /**
  * A `reset` event: the client must refetch its state. Its id is the log position

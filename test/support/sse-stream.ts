@@ -19,14 +19,22 @@ export interface RecordedStream {
 export async function openStream(
   baseUrl: string,
   topics: readonly string[],
-  options: { lastEventId?: string; query?: Record<string, string>; path?: string } = {},
+  options: {
+    lastEventId?: string;
+    query?: Record<string, string>;
+    path?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<RecordedStream> {
   const url = new URL(options.path ?? '/events', baseUrl);
   for (const topic of topics) url.searchParams.append('topic', topic);
   for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
   const controller = new AbortController();
   const res = await fetch(url, {
-    headers: options.lastEventId !== undefined ? { 'last-event-id': options.lastEventId } : {},
+    headers: {
+      ...options.headers,
+      ...(options.lastEventId !== undefined ? { 'last-event-id': options.lastEventId } : {}),
+    },
     signal: controller.signal,
   });
   const recorded: RecordedStream = {
@@ -66,7 +74,7 @@ export async function openStream(
 export function publish(
   baseUrl: string,
   body: unknown,
-  init: { contentType?: string; raw?: string } = {},
+  init: { contentType?: string; raw?: string; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; body: { id?: string; error?: { code: string; message: string } } }> {
   const payload = init.raw ?? JSON.stringify(body);
   return new Promise((resolve, reject) => {
@@ -76,6 +84,7 @@ export function publish(
         method: 'POST',
         agent: false,
         headers: {
+          ...init.headers,
           'content-type': init.contentType ?? 'application/json',
           'content-length': Buffer.byteLength(payload),
         },
