@@ -1,16 +1,18 @@
 import { useEffect, useRef, useState } from 'react';
 import { useHubClient, useLiveCollection } from '../../src/react/index.js';
 import { Composer } from './composer.js';
-import { MAX_AUTHOR, MESSAGES, type Message } from './message.js';
+import { ErrorBoundary } from './error-boundary.js';
+import { asMessage, MESSAGES } from './message.js';
 import { MessageItem } from './message-item.js';
+import { SignIn } from './sign-in.js';
 import { StatusBadge } from './status-badge.js';
-import { useAuthor } from './use-author.js';
+import { useGuest } from './use-guest.js';
 
 /** The message board: every message of the `messages` collection, live. */
 export function App() {
   const client = useHubClient();
-  const { records, status, ready, error, role } = useLiveCollection<Message>(MESSAGES);
-  const [author, setAuthor] = useAuthor();
+  const { records, status, ready, error, role } = useLiveCollection<unknown>(MESSAGES);
+  const { guest, signIn, signOut } = useGuest();
   const [problem, setProblem] = useState<string | undefined>(undefined);
   const listEnd = useRef<HTMLDivElement>(null);
   const count = records.length;
@@ -30,39 +32,52 @@ export function App() {
     }
   }
 
-  const name = author.trim();
+  const me = guest.status === 'signed-in' ? guest : undefined;
   return (
     <div className="board">
       <header className="bar">
         <h1>Message board</h1>
         <StatusBadge status={status} role={role} />
       </header>
-      <div className="who">
-        <label htmlFor="author">Your name</label>
-        <input
-          id="author"
-          data-testid="author"
-          value={author}
-          maxLength={MAX_AUTHOR}
-          placeholder="e.g. Ada"
-          autoComplete="nickname"
-          onChange={(e) => setAuthor(e.target.value)}
-        />
-      </div>
+      {me ? (
+        <div className="who">
+          <span data-testid="signed-in-as">Signed in as {me.name}</span>
+          <button type="button" data-testid="sign-out" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      ) : (
+        guest.status === 'signed-out' && <SignIn onSignIn={signIn} />
+      )}
       <main className="messages" aria-live="polite" aria-busy={!ready}>
         {error && <p className="banner error">The board is unavailable: {error.message}</p>}
         {!ready && !error && <p className="empty">Loading messages…</p>}
         {ready && count === 0 && <p className="empty">No messages yet. Say hello!</p>}
         <ul data-testid="messages">
-          {records.map((message) => (
-            <MessageItem
-              key={message.id}
-              message={message}
-              mine={name !== '' && message.data.author === name}
-              onEdit={(id, text) => attempt(() => client.update<Message>(MESSAGES, id, { text }))}
-              onDelete={(id) => attempt(() => client.remove(MESSAGES, id)).catch(() => {})}
-            />
-          ))}
+          {records.map((record) => {
+            const message = asMessage(record);
+            const unreadable = (
+              <li className="message foreign" data-testid="foreign-record" data-id={record.id}>
+                A record this board cannot show
+              </li>
+            );
+            if (!message)
+              return (
+                <ErrorBoundary key={record.id} fallback={unreadable}>
+                  {unreadable}
+                </ErrorBoundary>
+              );
+            return (
+              <ErrorBoundary key={record.id} fallback={unreadable}>
+                <MessageItem
+                  message={message}
+                  mine={me !== undefined && message.data.author === me.sub}
+                  onEdit={(id, text) => attempt(() => client.update(MESSAGES, id, { text }))}
+                  onDelete={(id) => attempt(() => client.remove(MESSAGES, id)).catch(() => {})}
+                />
+              </ErrorBoundary>
+            );
+          })}
         </ul>
         <div ref={listEnd} />
       </main>
@@ -73,8 +88,10 @@ export function App() {
           </p>
         )}
         <Composer
-          disabled={name === ''}
-          onSend={(text) => attempt(() => client.create<Message>(MESSAGES, { author: name, text }))}
+          disabled={!me}
+          onSend={(text) =>
+            attempt(() => client.create(MESSAGES, { author: me?.sub ?? '', name: me?.name ?? '', text }))
+          }
         />
       </footer>
     </div>

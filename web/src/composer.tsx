@@ -33,7 +33,7 @@ export function Composer({ onSend, disabled }: { onSend: (text: string) => Promi
       <textarea
         data-testid="composer-text"
         aria-label="Message"
-        placeholder={disabled ? 'Pick a name above to post' : 'Write a message…'}
+        placeholder={disabled ? 'Sign in above to post' : 'Write a message…'}
         value={text}
         maxLength={MAX_TEXT}
         rows={1}

@@ -13,7 +13,7 @@ const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-di
 /** One message, with inline editing and deleting for its author. */
 export function MessageItem({ message, mine, onEdit, onDelete }: Props) {
   const [draft, setDraft] = useState<string | undefined>(undefined);
-  const { author, text } = message.data;
+  const { name, text } = message.data;
 
   async function save() {
     const next = draft?.trim();
@@ -28,10 +28,10 @@ export function MessageItem({ message, mine, onEdit, onDelete }: Props) {
   return (
     <li className={mine ? 'message mine' : 'message'} data-testid="message" data-id={message.id}>
       <div className="message-head">
-        <span className="avatar" aria-hidden="true" style={{ background: colour(author) }}>
-          {(author[0] ?? '?').toUpperCase()}
+        <span className="avatar" aria-hidden="true" style={{ background: colour(message.data.author) }}>
+          {(name[0] ?? '?').toUpperCase()}
         </span>
-        <span className="author">{author}</span>
+        <span className="author">{name}</span>
         <time dateTime={new Date(message.createdAt).toISOString()}>{time.format(message.createdAt)}</time>
         {message.version > 1 && <span className="edited">edited</span>}
         {mine && draft === undefined && (
@@ -87,7 +87,7 @@ export function MessageItem({ message, mine, onEdit, onDelete }: Props) {
   );
 }
 
-/** A stable pastel colour per author name. */
+/** A stable pastel colour per author identity. */
 function colour(name: string): string {
   let h = 0;
   for (let i = 0; i < name.length; i++) h = (h * 31 + name.charCodeAt(i)) % 360;
