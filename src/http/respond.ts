@@ -27,7 +27,8 @@ export function sendError(res: ServerResponse, err: unknown, onInternal?: (err: 
   }
   const headers: Record<string, string> =
     error.code === 'METHOD_NOT_ALLOWED' ? { Allow: String(error.details?.allow ?? '') } : {};
-  if (error.status === 503) headers['Retry-After'] = '1';
+  // 429 and 503 are both "not now": say when to come back so clients back off instead of hammering.
+  if (error.status === 503 || error.status === 429) headers['Retry-After'] = '1';
   sendJson(res, error.status, error.toJSON(), headers);
 }
 
