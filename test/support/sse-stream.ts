@@ -6,6 +6,8 @@ import { waitUntil } from './wait.js';
 export interface RecordedStream {
   status: number;
   headers: Headers;
+  /** The response body of a refused stream (the JSON error); empty for an accepted one. */
+  errorBody: string;
   events: ParsedEvent[];
   comments: string[];
   retries: number[];
@@ -19,19 +21,29 @@ export interface RecordedStream {
 export async function openStream(
   baseUrl: string,
   topics: readonly string[],
-  options: { lastEventId?: string; query?: Record<string, string>; path?: string } = {},
+  options: {
+    lastEventId?: string;
+    query?: Record<string, string>;
+    path?: string;
+    /** Extra request headers (Authorization, Cookie). */
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<RecordedStream> {
   const url = new URL(options.path ?? '/events', baseUrl);
   for (const topic of topics) url.searchParams.append('topic', topic);
   for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
   const controller = new AbortController();
   const res = await fetch(url, {
-    headers: options.lastEventId !== undefined ? { 'last-event-id': options.lastEventId } : {},
+    headers: {
+      ...options.headers,
+      ...(options.lastEventId !== undefined && { 'last-event-id': options.lastEventId }),
+    },
     signal: controller.signal,
   });
   const recorded: RecordedStream = {
     status: res.status,
     headers: res.headers,
+    errorBody: res.ok ? '' : await res.text(),
     events: [],
     comments: [],
     retries: [],
@@ -66,8 +78,13 @@ export async function openStream(
 export function publish(
   baseUrl: string,
   body: unknown,
-  init: { contentType?: string; raw?: string } = {},
-): Promise<{ status: number; body: { id?: string; error?: { code: string; message: string } } }> {
+  init: { contentType?: string; raw?: string; headers?: Record<string, string> } = {},
+): Promise<{
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  body: { id?: string; error?: { code: string; message: string } };
+}> {
   const payload = init.raw ?? JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -76,6 +93,7 @@ export function publish(
         method: 'POST',
         agent: false,
         headers: {
+          ...init.headers,
           'content-type': init.contentType ?? 'application/json',
           'content-length': Buffer.byteLength(payload),
         },
@@ -88,7 +106,7 @@ export function publish(
         });
         res.on('end', () => {
           try {
-            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) });
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: JSON.parse(text) });
           } catch (err) {
             reject(err);
           }
