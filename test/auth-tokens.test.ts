@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHub } from './support/hub-server.js';
 import { startJwksServer } from './support/jwks-server.js';
@@ -239,6 +240,59 @@ describe('a hub with an HMAC secret, issuer and audience refuses defective token
     // And the same cookie with a token the hub refuses is a 401, not an anonymous stream.
     const bad = await openStream(hub.url, ['chat/*'], { headers: { cookie: `ssehub_token=${token}x` } });
     expect([bad.status, JSON.parse(bad.errorBody).error.code]).toEqual([401, 'TOKEN_SIGNATURE_INVALID']);
+  });
+});
+
+describe('cross-site requests carrying the cookie (CSRF)', () => {
+  it('a body without a JSON Content-Type is refused before the token is used: 415, nothing written', async () => {
+    const hub = await hubFor({ jwtSecret: TEST_SECRET });
+    const token = await hsToken({ rights: { subscribe: ['**'], publish: ['**'] } });
+    const watcher = await openStream(hub.url, ['chat/*'], { headers: bearer(token) });
+    cleanups.push(() => watcher.close());
+    // What a page on another site can send with no CORS preflight: a Blob body (no Content-Type),
+    // text/plain, a form; the browser attaches the cookie.
+    for (const contentType of [undefined, 'text/plain', 'application/x-www-form-urlencoded']) {
+      const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const body = JSON.stringify({ topic: 'chat/a', data: 'attack' });
+        const req = request(
+          `${hub.url}/publish`,
+          {
+            method: 'POST',
+            agent: false,
+            headers: {
+              cookie: `ssehub_token=${token}`,
+              origin: 'https://evil.example',
+              'content-length': Buffer.byteLength(body),
+              ...(contentType && { 'content-type': contentType }),
+            },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (d) => {
+              text += d;
+            });
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+      expect([contentType, answer.status, JSON.parse(answer.text).error.code]).toEqual([
+        contentType,
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+      ]);
+    }
+    expect(await head(hub)).toBe(0);
+    // The same cookie with a JSON body (which a browser only sends cross-site after a CORS preflight) works.
+    const ok = await publish(
+      hub.url,
+      { topic: 'chat/a', data: 'legit' },
+      { headers: { cookie: `ssehub_token=${token}` } },
+    );
+    expect(ok.status).toBe(200);
+    await watcher.waitFor((events) => events.some((e) => e.data === 'legit'));
+    expect(dataOf(watcher)).toEqual(['legit']);
   });
 });
 
