@@ -165,4 +165,29 @@ describe('per-client stream quota', () => {
     await again.waitFor((events) => events.some((e) => e.data === 'still live'));
     await open[2]?.waitFor((events) => events.some((e) => e.data === 'still live'));
   });
+
+  it('a client at its limit can still hand its stream a fresh token (the stream keeps its slot)', async () => {
+    const hub = await hubFor({ maxStreamsPerClient: 1 });
+    const rights = { subscribe: ['chat/*'] };
+    const s = await stream(hub, ['chat/*'], { headers: bearer(await hsToken({ sub: 'alice', rights })) });
+    await s.waitFor((events) => events.some((e) => e.type === 'session'));
+    const { session } = JSON.parse(s.events.find((e) => e.type === 'session')?.data as string) as { session: string };
+    // A refused refresh (rights that permit none of the stream's topics) leaves the quota as it was.
+    const narrower = await hsToken({ sub: 'alice', rights: { subscribe: ['news/*'] } });
+    const refused = await fetch(`${hub.url}/events/sessions/${session}`, { method: 'POST', headers: bearer(narrower) });
+    expect([refused.status, ((await refused.json()) as { error: { code: string } }).error.code]).toEqual([
+      403,
+      'FORBIDDEN',
+    ]);
+    expect((await stream(hub, ['chat/*'], { headers: bearer(narrower) })).status).toBe(403);
+    expect((await stream(hub, ['news/*'], { headers: bearer(narrower) })).status).toBe(429);
+    const fresh = await hsToken({ sub: 'alice', rights, expiresIn: 7200 });
+    const res = await fetch(`${hub.url}/events/sessions/${session}`, { method: 'POST', headers: bearer(fresh) });
+    expect(res.status).toBe(200);
+    // Still one stream's worth of quota: a second stream is refused, the refreshed one keeps receiving.
+    const second = await stream(hub, ['chat/*'], { headers: bearer(fresh) });
+    expect(second.status).toBe(429);
+    await emit(hub, 'chat/a', 'after refresh');
+    await s.waitFor((events) => events.some((e) => e.data === 'after refresh'));
+  });
 });
