@@ -1,4 +1,5 @@
 export { Authenticator, type AuthSettings, type Credentials, RIGHTS_CLAIM } from './auth/authenticator.js';
+export { DEFAULT_TOKEN_TTL_MS, type MintTokenOptions, mintToken } from './auth/mint-token.js';
 export type { Claims, Principal } from './auth/principal.js';
 export type { Rights } from './auth/rights.js';
 export type {

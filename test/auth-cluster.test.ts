@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteKeys, redisReachable, requireOrSkip, SHARED_REDIS_URL, uniquePrefix } from './fixtures/cluster-redis.js';
 import { startHub } from './support/hub-server.js';
 import { openStream, publish } from './support/sse-stream.js';
-import { bearer, TEST_SECRET, testToken } from './support/tokens.js';
+import { bearer, hsToken, TEST_SECRET } from './support/tokens.js';
 
 const available = requireOrSkip(await redisReachable(), `Redis at ${SHARED_REDIS_URL}`);
 
@@ -22,8 +22,8 @@ describe.skipIf(!available)('access control in a Redis cluster', () => {
 
   it('holds the same rights on every node, live and on replay, and refuses the same publishes', async () => {
     const [a, b] = nodes as [Awaited<ReturnType<typeof startHub>>, Awaited<ReturnType<typeof startHub>>];
-    const backend = bearer(await testToken({ sub: 'backend', publish: ['**'] }));
-    const reader = bearer(await testToken({ sub: 'ada', subscribe: ['chat/*'], publish: ['chat/ada'] }));
+    const backend = bearer(await hsToken({ sub: 'backend', rights: { publish: ['**'] } }));
+    const reader = bearer(await hsToken({ sub: 'ada', rights: { subscribe: ['chat/*'], publish: ['chat/ada'] } }));
 
     const live = await openStream(b.url, ['**'], { headers: reader });
     expect(live.status).toBe(200);

@@ -4,7 +4,7 @@ import type { ConnectionStatus, HubEvent } from '../src/client/types.js';
 import { SESSION_EVENT, type SessionData } from '../src/protocol/wire.js';
 import { startHub } from './support/hub-server.js';
 import { openStream, publish } from './support/sse-stream.js';
-import { bearer, TEST_SECRET, testToken } from './support/tokens.js';
+import { bearer, hsToken, TEST_SECRET } from './support/tokens.js';
 import { waitUntil } from './support/wait.js';
 
 /**
@@ -18,7 +18,7 @@ describe('stream sessions and token expiry', () => {
   beforeAll(async () => {
     // Heartbeat 200 ms: the sweep that ends expired streams runs at that pace.
     hub = await startHub({ jwtSecret: TEST_SECRET, heartbeatMs: 200 });
-    publisher = bearer(await testToken({ sub: 'backend', publish: ['**'] }));
+    publisher = bearer(await hsToken({ sub: 'backend', rights: { publish: ['**'] } }));
   });
   afterAll(() => hub.stop());
 
@@ -37,7 +37,7 @@ describe('stream sessions and token expiry', () => {
   const untilPast = (ms: number) => waitUntil(() => Date.now() > ms, ms - Date.now() + 5_000, 'the old exp');
 
   it('ends a stream at its token exp, not before', async () => {
-    const token = await testToken({ sub: 'ada', subscribe: ['chat'], ttlSeconds: 2 });
+    const token = await hsToken({ sub: 'ada', rights: { subscribe: ['chat'] }, expiresIn: 2 });
     const stream = await openStream(hub.url, ['chat'], { headers: bearer(token) });
     expect(stream.status).toBe(200);
     await stream.waitFor((events) => events.some((e) => e.type === SESSION_EVENT));
@@ -52,7 +52,7 @@ describe('stream sessions and token expiry', () => {
   });
 
   it('keeps a stream open past exp when handed a fresh token, with nothing lost or doubled', async () => {
-    const short = await testToken({ sub: 'bob', subscribe: ['chat'], ttlSeconds: 2 });
+    const short = await hsToken({ sub: 'bob', rights: { subscribe: ['chat'] }, expiresIn: 2 });
     const stream = await openStream(hub.url, ['chat'], { headers: bearer(short) });
     await stream.waitFor((events) => events.some((e) => e.type === SESSION_EVENT));
     const { session, expiresAt } = sessionOf(stream.events);
@@ -64,7 +64,7 @@ describe('stream sessions and token expiry', () => {
     await send('chat', 'before');
 
     // Refusals first: another identity, no token, an unknown session.
-    const other = await refresh(session, bearer(await testToken({ sub: 'eve', subscribe: ['chat'] })));
+    const other = await refresh(session, bearer(await hsToken({ sub: 'eve', rights: { subscribe: ['chat'] } })));
     expect(other.status).toBe(403);
     expect((await other.json()).error.code).toBe('FORBIDDEN');
     const anonymous = await refresh(session, {});
@@ -74,7 +74,7 @@ describe('stream sessions and token expiry', () => {
     expect(unknown.status).toBe(404);
     expect((await unknown.json()).error.code).toBe('SESSION_NOT_FOUND');
 
-    const long = await testToken({ sub: 'bob', subscribe: ['chat'], ttlSeconds: 60 });
+    const long = await hsToken({ sub: 'bob', rights: { subscribe: ['chat'] }, expiresIn: 60 });
     const ok = await refresh(session, bearer(long));
     expect(ok.status).toBe(200);
     expect((await ok.json()).expiresAt).toBeGreaterThan(expiresAt);
@@ -89,13 +89,13 @@ describe('stream sessions and token expiry', () => {
   });
 
   it('applies narrowed rights from the next event after a refresh', async () => {
-    const wide = await testToken({ sub: 'cy', subscribe: ['chat/*'] });
+    const wide = await hsToken({ sub: 'cy', rights: { subscribe: ['chat/*'] } });
     const stream = await openStream(hub.url, ['chat/*'], { headers: bearer(wide) });
     await stream.waitFor((events) => events.some((e) => e.type === SESSION_EVENT));
     const { session } = sessionOf(stream.events);
     await send('chat/b', 'b-before');
     await stream.waitFor((events) => events.some((e) => e.data === 'b-before'));
-    const narrow = await testToken({ sub: 'cy', subscribe: ['chat/a'] });
+    const narrow = await hsToken({ sub: 'cy', rights: { subscribe: ['chat/a'] } });
     expect((await refresh(session, bearer(narrow))).status).toBe(200);
     await send('chat/b', 'b-after');
     await send('chat/a', 'a-end');
@@ -105,10 +105,10 @@ describe('stream sessions and token expiry', () => {
   });
 
   it('refuses a refresh that would permit nothing the stream asked for', async () => {
-    const token = await testToken({ sub: 'dee', subscribe: ['chat'] });
+    const token = await hsToken({ sub: 'dee', rights: { subscribe: ['chat'] } });
     const stream = await openStream(hub.url, ['chat'], { headers: bearer(token) });
     await stream.waitFor((events) => events.some((e) => e.type === SESSION_EVENT));
-    const none = await testToken({ sub: 'dee', subscribe: ['other'] });
+    const none = await hsToken({ sub: 'dee', rights: { subscribe: ['other'] } });
     const res = await refresh(sessionOf(stream.events).session, bearer(none));
     expect(res.status).toBe(403);
     await send('chat', 'still-old-rights');
@@ -125,7 +125,7 @@ describe('stream sessions and token expiry', () => {
       shareAcrossTabs: false,
       getToken: () => {
         tokensIssued++;
-        return testToken({ sub: 'sdk', subscribe: ['chat/sdk'], ttlSeconds: 2 });
+        return hsToken({ sub: 'sdk', rights: { subscribe: ['chat/sdk'] }, expiresIn: 2 });
       },
     });
     const sub = client.subscribe('chat/sdk', {

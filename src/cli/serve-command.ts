@@ -4,8 +4,9 @@ import { pino } from 'pino';
 import { assertWorkersConfig, ClusterPrimary } from '../cluster/primary.js';
 import { readCollectionsFile } from '../collections/collections-file.js';
 import { SseHubError } from '../errors.js';
-import { serve } from '../server.js';
+import { type ServeOptions, serve } from '../server.js';
 import { durationArg, portArg, positiveIntArg, sizeArg } from './parse-args.js';
+import { readPublicKeyFile } from './public-key-file.js';
 
 interface ServeFlags {
   port: number;
@@ -27,6 +28,14 @@ interface ServeFlags {
   redisPrefix?: string;
   workers: number;
   collections?: string;
+  jwtSecret?: string;
+  jwtPublicKey?: string;
+  jwksUrl?: string;
+  jwtIssuer?: string;
+  jwtAudience?: string;
+  publicTopics?: string;
+  allowQueryToken?: boolean;
+  maxStreamsPerClient?: number;
 }
 
 export function serveCommand(): Command {
@@ -107,12 +116,40 @@ export function serveCommand(): Command {
       ),
     )
     .addOption(
+      new Option('--jwt-secret <secret>', 'turn auth on: HS256 tokens signed with this secret (32+ characters)').env(
+        'SSEHUB_JWT_SECRET',
+      ),
+    )
+    .addOption(
+      new Option('--jwt-public-key <file>', 'turn auth on: PEM public key file for RS*/PS*/ES*/EdDSA tokens').env(
+        'SSEHUB_JWT_PUBLIC_KEY',
+      ),
+    )
+    .addOption(
+      new Option('--jwks-url <url>', "turn auth on: an identity provider's JWKS endpoint").env('SSEHUB_JWKS_URL'),
+    )
+    .addOption(new Option('--jwt-issuer <iss>', 'refuse tokens whose iss differs').env('SSEHUB_JWT_ISSUER'))
+    .addOption(new Option('--jwt-audience <aud>', 'refuse tokens whose aud differs').env('SSEHUB_JWT_AUDIENCE'))
+    .addOption(
+      new Option('--public-topics <patterns>', 'comma-separated topic patterns anonymous clients may read').env(
+        'SSEHUB_PUBLIC_TOPICS',
+      ),
+    )
+    .addOption(
+      new Option('--allow-query-token', 'accept ?access_token= (URLs end up in logs)').env('SSEHUB_ALLOW_QUERY_TOKEN'),
+    )
+    .addOption(
+      new Option('--max-streams-per-client <n>', 'open streams per token sub (or address when anonymous) (default 100)')
+        .env('SSEHUB_MAX_STREAMS_PER_CLIENT')
+        .argParser(positiveIntArg),
+    )
+    .addOption(
       new Option('--log-level <level>', 'log level')
         .env('SSEHUB_LOG_LEVEL')
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
         .default('info'),
     )
-    .action(async (flags: ServeFlags) => {
+    .action(async (flags: ServeFlags, command: Command) => {
       assertWorkersConfig(flags.workers, flags.redis);
       if (flags.workers > 1 && cluster.isPrimary) {
         const logger = pino({ level: flags.logLevel, base: { name: 'ssehub', role: 'primary' } });
@@ -137,6 +174,7 @@ export function serveCommand(): Command {
         logLevel: flags.logLevel as never,
         ...(flags.redis !== undefined && { redis: { url: flags.redis, prefix: flags.redisPrefix } }),
         ...(flags.collections !== undefined && { collections: readCollectionsFile(flags.collections) }),
+        ...authOptions(flags, command),
       });
       const { logger } = running.hub;
       logger.info(
@@ -160,6 +198,42 @@ export function serveCommand(): Command {
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
     });
+}
+
+/** The token options of `serve`, as createHub takes them; the schema there holds the defaults. */
+function authOptions(flags: ServeFlags, command: Command): Partial<ServeOptions> {
+  return {
+    ...(flags.jwtSecret !== undefined && { jwtSecret: flags.jwtSecret }),
+    ...(flags.jwtPublicKey !== undefined && { jwtPublicKey: readPublicKeyFile(flags.jwtPublicKey) }),
+    ...(flags.jwksUrl !== undefined && { jwksUrl: flags.jwksUrl }),
+    ...(flags.jwtIssuer !== undefined && { jwtIssuer: flags.jwtIssuer }),
+    ...(flags.jwtAudience !== undefined && { jwtAudience: flags.jwtAudience }),
+    ...(flags.publicTopics !== undefined && { publicTopics: commaList(flags.publicTopics) }),
+    ...(flags.allowQueryToken !== undefined && {
+      allowQueryToken: envSwitch(command, 'allowQueryToken', 'SSEHUB_ALLOW_QUERY_TOKEN'),
+    }),
+    ...(flags.maxStreamsPerClient !== undefined && { maxStreamsPerClient: flags.maxStreamsPerClient }),
+  };
+}
+
+function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+}
+
+/**
+ * A switch set on the command line is on. Commander turns a switch on for any
+ * value of its variable, so `SSEHUB_ALLOW_QUERY_TOKEN=false` would weaken
+ * security: the variable must say yes or no.
+ */
+function envSwitch(command: Command, name: string, variable: string): boolean {
+  if (command.getOptionValueSource(name) !== 'env') return true;
+  const value = (process.env[variable] ?? '').trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['', '0', 'false', 'no', 'off'].includes(value)) return false;
+  throw new SseHubError('INVALID_CONFIG', `${variable} must be true or false (got ${JSON.stringify(value)})`);
 }
 
 export function describeStartupError(err: unknown): string {

@@ -1,12 +1,15 @@
 import { Command, Option } from 'commander';
 import { SseParser } from '../protocol/parser.js';
+import { SESSION_EVENT } from '../protocol/wire.js';
 import { collect } from './parse-args.js';
+import { bearer } from './publish-command.js';
 
 interface TailFlags {
   url: string;
   topic: string[];
   lastEventId?: string;
   json?: boolean;
+  token?: string;
 }
 
 /** Follows topics and prints events; reconnects and resumes with the last event id. */
@@ -17,6 +20,9 @@ export function tailCommand(): Command {
     .requiredOption('-t, --topic <topic>', 'topic or pattern to follow (repeat for several)', collect)
     .option('--last-event-id <id>', 'resume after this event id')
     .option('--json', 'print one JSON object per event')
+    .addOption(
+      new Option('--token <jwt>', 'token for a hub with auth on (sent as Authorization: Bearer)').env('SSEHUB_TOKEN'),
+    )
     .action(async (flags: TailFlags) => {
       let lastEventId = flags.lastEventId ?? '';
       let retryMs = 2_000;
@@ -28,14 +34,21 @@ export function tailCommand(): Command {
           const url = new URL('/events', flags.url);
           for (const topic of flags.topic) url.searchParams.append('topic', topic);
           const res = await fetch(url, {
-            headers: { accept: 'text/event-stream', ...(lastEventId && { 'last-event-id': lastEventId }) },
+            headers: {
+              accept: 'text/event-stream',
+              ...bearer(flags.token),
+              ...(lastEventId && { 'last-event-id': lastEventId }),
+            },
             signal: controller.signal,
           });
           if (!res.ok || !res.body) {
-            const text = await res.text();
-            if (res.status >= 400 && res.status < 500)
-              throw Object.assign(new Error(`${res.status}: ${text}`), { fatal: true });
-            throw new Error(`${res.status}: ${text}`);
+            const message = describeRefusal(res.status, await res.text());
+            if (res.status >= 400 && res.status < 500 && res.status !== 429) {
+              process.stderr.write(`ssehub tail: ${message}\n`);
+              process.exitCode = 1;
+              return;
+            }
+            throw new Error(message);
           }
           const parser = new SseParser(
             {
@@ -46,6 +59,8 @@ export function tailCommand(): Command {
                 retryMs = ms;
               },
               onEvent: (event) => {
+                // The session frame is stream plumbing (token refresh), not an event of the topics.
+                if (event.type === SESSION_EVENT) return;
                 const line = flags.json
                   ? JSON.stringify({ id: event.lastEventId, type: event.type, data: event.data })
                   : `${event.lastEventId}\t${event.type}\t${event.data}`;
@@ -58,10 +73,19 @@ export function tailCommand(): Command {
           parser.end();
         } catch (err) {
           if (controller.signal.aborted) break;
-          if ((err as { fatal?: boolean }).fatal) throw err;
           process.stderr.write(`ssehub tail: ${(err as Error).message}; reconnecting in ${retryMs} ms\n`);
         }
         if (!controller.signal.aborted) await new Promise((resolve) => setTimeout(resolve, retryMs));
       }
     });
+}
+
+/** `401 TOKEN_MISSING: message` from the hub's JSON error body, or the raw text. */
+function describeRefusal(status: number, text: string): string {
+  try {
+    const { error } = JSON.parse(text) as { error: { code: string; message: string } };
+    return `${status} ${error.code}: ${error.message}`;
+  } catch {
+    return `${status}: ${text}`;
+  }
 }

@@ -27,7 +27,8 @@ export function sendError(res: ServerResponse, err: unknown, onInternal?: (err: 
   }
   const headers: Record<string, string> =
     error.code === 'METHOD_NOT_ALLOWED' ? { Allow: String(error.details?.allow ?? '') } : {};
-  if (error.status === 503) headers['Retry-After'] = '1';
+  // 429 and 503 are both "not now": say when to come back so clients back off instead of hammering.
+  if (error.status === 503 || error.status === 429) headers['Retry-After'] = '1';
   sendJson(res, error.status, error.toJSON(), headers);
 }
 
@@ -37,10 +38,13 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   const parsed = (req as IncomingMessage & { body?: unknown }).body;
   if (parsed !== undefined && req.readableEnded) return parsed;
   const type = req.headers['content-type'];
-  if (type !== undefined && !/^application\/(.+\+)?json\b/i.test(type)) {
+  // Required, not just checked when present: a browser sends a body without a Content-Type
+  // (a Blob) cross-site with no preflight, carrying the ssehub_token cookie (CSRF). A JSON
+  // Content-Type forces the CORS preflight, which only allowed origins pass.
+  if (type === undefined || !/^application\/(.+\+)?json\b/i.test(type)) {
     throw new SseHubError(
       'UNSUPPORTED_MEDIA_TYPE',
-      `Send the body as application/json (curl: -H "content-type: application/json"); got ${type}`,
+      `Send the body as application/json (curl: -H "content-type: application/json"); got ${type ?? 'no Content-Type'}`,
     );
   }
   const declared = Number(req.headers['content-length'] ?? 0);

@@ -268,10 +268,19 @@ export class Hub {
     if (principal.sub === undefined || principal.sub !== current.principal.sub) {
       throw forbidden(principal, 'The new token is for another identity than the stream');
     }
-    const next = this.admit(principal, current.request);
-    // The new ticket holds its own slot and quota; the old one's are given back.
+    // The stream already holds a slot and a quota unit: hand them to the new ticket (whose
+    // reservation is this running stream), so a client at its limit can still refresh.
     this.#reserved--;
     this.#unreserveClient(current.quotaKey);
+    let next: Ticket;
+    try {
+      next = this.admit(principal, current.request);
+    } catch (err) {
+      // Refused (the new rights permit nothing, say): the stream keeps its old ticket and slot.
+      this.#reserved++;
+      this.#perClient.set(current.quotaKey, (this.#perClient.get(current.quotaKey) ?? 0) + 1);
+      throw err;
+    }
     this.#index.remove(subscriber);
     subscriber.ticket = next;
     this.#index.add(subscriber);

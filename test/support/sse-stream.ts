@@ -6,6 +6,8 @@ import { waitUntil } from './wait.js';
 export interface RecordedStream {
   status: number;
   headers: Headers;
+  /** The response body of a refused stream (the JSON error); empty for an accepted one. */
+  errorBody: string;
   events: ParsedEvent[];
   comments: string[];
   retries: number[];
@@ -23,6 +25,7 @@ export async function openStream(
     lastEventId?: string;
     query?: Record<string, string>;
     path?: string;
+    /** Extra request headers (Authorization, Cookie). */
     headers?: Record<string, string>;
   } = {},
 ): Promise<RecordedStream> {
@@ -33,13 +36,14 @@ export async function openStream(
   const res = await fetch(url, {
     headers: {
       ...options.headers,
-      ...(options.lastEventId !== undefined ? { 'last-event-id': options.lastEventId } : {}),
+      ...(options.lastEventId !== undefined && { 'last-event-id': options.lastEventId }),
     },
     signal: controller.signal,
   });
   const recorded: RecordedStream = {
     status: res.status,
     headers: res.headers,
+    errorBody: res.ok ? '' : await res.text(),
     events: [],
     comments: [],
     retries: [],
@@ -75,7 +79,12 @@ export function publish(
   baseUrl: string,
   body: unknown,
   init: { contentType?: string; raw?: string; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: { id?: string; error?: { code: string; message: string } } }> {
+): Promise<{
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  body: { id?: string; error?: { code: string; message: string } };
+}> {
   const payload = init.raw ?? JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -97,7 +106,7 @@ export function publish(
         });
         res.on('end', () => {
           try {
-            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) });
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: JSON.parse(text) });
           } catch (err) {
             reject(err);
           }

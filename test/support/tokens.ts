@@ -1,31 +1,84 @@
+import { generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
+import type { Rights } from '../../src/auth/rights.js';
 
-/** The HS256 secret of test hubs started with auth. */
-export const TEST_SECRET = 'test-secret-with-at-least-32-characters!';
+/** The HMAC secret of test hubs (the hub wants 32+ characters). */
+export const TEST_SECRET = 'ssehub-test-secret-0123456789-abcdefghij';
 
-export interface TestTokenClaims {
-  sub: string;
-  subscribe?: string[];
-  publish?: string[];
-  admin?: boolean;
-  /** Seconds from now until `exp` (default 3600); may be fractional or negative. */
-  ttlSeconds?: number;
-  /** Extra claims (for collection rules). */
-  extra?: Record<string, unknown>;
+/** What a test token says. Times are seconds relative to now; `expiresIn: null` leaves `exp` out. */
+export interface TokenSpec {
+  sub?: string;
+  /** The `ssehub` claim; pass `claims.ssehub` instead to send a malformed one. */
+  rights?: Partial<Rights>;
+  claims?: Record<string, unknown>;
+  expiresIn?: number | null;
+  notBefore?: number;
+  issuer?: string;
+  audience?: string;
+  kid?: string;
 }
 
-/** An HS256 token signed with {@link TEST_SECRET} carrying the `ssehub` rights claim. */
-export async function testToken(claims: TestTokenClaims, secret = TEST_SECRET): Promise<string> {
-  const now = Date.now() / 1000;
-  return new SignJWT({
-    ...claims.extra,
-    ssehub: { subscribe: claims.subscribe ?? [], publish: claims.publish ?? [], admin: claims.admin ?? false },
-  })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(claims.sub)
-    .setIssuedAt(Math.floor(now))
-    .setExpirationTime(Math.floor(now + (claims.ttlSeconds ?? 3600)))
-    .sign(new TextEncoder().encode(secret));
+/**
+ * Signs a token with jose, like any backend or identity provider would. `key` is
+ * a secret string for HS*, a private KeyObject for the rest.
+ */
+export async function signToken(alg: string, key: string | KeyObject, spec: TokenSpec = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const payload: Record<string, unknown> = {
+    ...(spec.rights && { ssehub: { subscribe: [], publish: [], admin: false, ...spec.rights } }),
+    ...spec.claims,
+  };
+  const jwt = new SignJWT(payload)
+    .setProtectedHeader({ alg, typ: 'JWT', ...(spec.kid !== undefined && { kid: spec.kid }) })
+    .setSubject(spec.sub ?? 'alice')
+    .setIssuedAt(now);
+  if (spec.expiresIn !== null) jwt.setExpirationTime(now + (spec.expiresIn ?? 3600));
+  if (spec.notBefore !== undefined) jwt.setNotBefore(now + spec.notBefore);
+  if (spec.issuer !== undefined) jwt.setIssuer(spec.issuer);
+  if (spec.audience !== undefined) jwt.setAudience(spec.audience);
+  return jwt.sign(typeof key === 'string' ? new TextEncoder().encode(key) : key);
 }
 
+/** An HS256 token signed with {@link TEST_SECRET}. */
+export function hsToken(spec: TokenSpec = {}): Promise<string> {
+  return signToken('HS256', TEST_SECRET, spec);
+}
+
+/** A token with an arbitrary header and no signature, crafted by hand (`alg: none` attacks). */
+export function unsignedToken(header: Record<string, unknown>, payload: Record<string, unknown>): string {
+  const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  return `${part(header)}.${part(payload)}.`;
+}
+
+/** The same token with its payload replaced (claims raised) and the old signature kept. */
+export function tamperedToken(token: string, payload: Record<string, unknown>): string {
+  const [header, , signature] = token.split('.');
+  return `${header}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.${signature}`;
+}
+
+export interface TestKeyPair {
+  alg: 'RS256' | 'ES256' | 'EdDSA';
+  privateKey: KeyObject;
+  /** SPKI PEM, as `jwtPublicKey` takes it. */
+  publicPem: string;
+  /** The public key as a JWKS entry. */
+  jwk(kid: string): JsonWebKey;
+}
+
+export function testKeyPair(alg: TestKeyPair['alg']): TestKeyPair {
+  const { publicKey, privateKey } =
+    alg === 'RS256'
+      ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+      : alg === 'ES256'
+        ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+        : generateKeyPairSync('ed25519');
+  return {
+    alg,
+    privateKey,
+    publicPem: publicKey.export({ type: 'spki', format: 'pem' }) as string,
+    jwk: (kid) => ({ ...publicKey.export({ format: 'jwk' }), kid, alg, use: 'sig' }),
+  };
+}
+
+/** Request headers carrying a token as `Authorization: Bearer`. */
 export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
