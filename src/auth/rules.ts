@@ -62,7 +62,9 @@ export class CompiledRules {
     const entry = this.#programs.get(action);
     if (!entry) return false;
     try {
-      return entry.program({ auth: input.auth ?? null, record: input.record ?? null, data: input.data ?? null }) === true;
+      return (
+        entry.program({ auth: input.auth ?? null, record: input.record ?? null, data: input.data ?? null }) === true
+      );
     } catch (err) {
       if (!entry.reported) {
         entry.reported = true;

@@ -61,8 +61,16 @@ describe('record schemas (JSON Schema draft 2020-12 through ajv)', () => {
         at: { type: 'string', format: 'date-time' },
         body: {
           oneOf: [
-            { type: 'object', properties: { kind: { const: 'text' }, text: { type: 'string' } }, required: ['kind', 'text'] },
-            { type: 'object', properties: { kind: { const: 'link' }, url: { type: 'string', format: 'uri' } }, required: ['kind', 'url'] },
+            {
+              type: 'object',
+              properties: { kind: { const: 'text' }, text: { type: 'string' } },
+              required: ['kind', 'text'],
+            },
+            {
+              type: 'object',
+              properties: { kind: { const: 'link' }, url: { type: 'string', format: 'uri' } },
+              required: ['kind', 'url'],
+            },
           ],
         },
       },
@@ -105,6 +113,8 @@ describe('record schemas (JSON Schema draft 2020-12 through ajv)', () => {
 
   it('compiles a schema read back from storage on first use', () => {
     const stored = JSON.parse('{"type":"object","properties":{"n":{"type":"integer"}}}');
-    expect(() => validateRecord(stored, { n: 'x' })).toThrowError(expect.objectContaining({ details: expect.objectContaining({ field: 'n' }) }));
+    expect(() => validateRecord(stored, { n: 'x' })).toThrowError(
+      expect.objectContaining({ details: expect.objectContaining({ field: 'n' }) }),
+    );
   });
 });

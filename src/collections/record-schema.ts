@@ -1,5 +1,5 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import * as ajvFormats from 'ajv-formats';
 import { SseHubError } from '../errors.js';
 import type { RecordData } from './collection-record.js';
 
@@ -8,6 +8,12 @@ export type JsonSchema = Record<string, unknown>;
 
 /** A collection's schema: a {@link JsonSchema} whose root is `type: "object"`. */
 export type RecordSchema = JsonSchema & { type: 'object' };
+
+type FormatsPlugin = (ajv: Ajv2020) => Ajv2020;
+/** ajv-formats is CommonJS: Node's ESM interop and TypeScript disagree on where its default export sits. */
+const addFormatsTo: FormatsPlugin =
+  (ajvFormats as unknown as { default: { default?: FormatsPlugin } & FormatsPlugin }).default.default ??
+  (ajvFormats as unknown as { default: FormatsPlugin }).default;
 
 /**
  * Compiled validators by schema object: each schema is compiled once, when it
@@ -30,9 +36,7 @@ function newAjv(): Ajv2020 {
     allErrors: false,
     logger: false,
   });
-  // ajv-formats ships as CommonJS: under ESM its default export is the module object.
-  const plugin = (addFormats as unknown as { default?: typeof addFormats }).default ?? addFormats;
-  plugin(ajv);
+  addFormatsTo(ajv);
   return ajv;
 }
 
