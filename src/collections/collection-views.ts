@@ -26,7 +26,9 @@ export function collectionViews(access: CollectionAccess): ViewProvider {
     const scope = liveScopeOf(request.scope);
     if (scope) return liveView(access, principal, scope);
     if (CollectionAccess.bypasses(principal)) return undefined;
-    if (!request.topics.some((t) => patternsOverlap(t, CHANGE_TOPICS))) return undefined;
+    // Only streams that can receive change events at all need the (unshared) filtered path.
+    const reaches = (patterns: readonly string[]) => patterns.some((p) => patternsOverlap(p, CHANGE_TOPICS));
+    if (!reaches(request.topics) || !reaches(principal.rights.subscribe)) return undefined;
     return eventsView(access, principal);
   };
 }

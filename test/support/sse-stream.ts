@@ -19,14 +19,22 @@ export interface RecordedStream {
 export async function openStream(
   baseUrl: string,
   topics: readonly string[],
-  options: { lastEventId?: string; query?: Record<string, string>; path?: string } = {},
+  options: {
+    lastEventId?: string;
+    query?: Record<string, string>;
+    path?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<RecordedStream> {
   const url = new URL(options.path ?? '/events', baseUrl);
   for (const topic of topics) url.searchParams.append('topic', topic);
   for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
   const controller = new AbortController();
   const res = await fetch(url, {
-    headers: options.lastEventId !== undefined ? { 'last-event-id': options.lastEventId } : {},
+    headers: {
+      ...(options.lastEventId !== undefined ? { 'last-event-id': options.lastEventId } : {}),
+      ...options.headers,
+    },
     signal: controller.signal,
   });
   const recorded: RecordedStream = {
