@@ -151,7 +151,10 @@ describe('live collections: snapshot then changes', () => {
         // Only changes in or out of view, each once, in order, after the snapshot.
         const seqs = state.changeIds.map(seqOf);
         expect(seqs[0] ?? from + 1, `client ${index}`).toBeGreaterThan(from);
-        expect(seqs.every((seq, k) => k === 0 || seq > (seqs[k - 1] as number)), `client ${index}`).toBe(true);
+        expect(
+          seqs.every((seq, k) => k === 0 || seq > (seqs[k - 1] as number)),
+          `client ${index}`,
+        ).toBe(true);
         expect(state.changeIds.length, `client ${index}`).toBeLessThan(head - from);
       }
       expect(strip(state.sorted()), `client ${index}`).toEqual(strip(await listAll(url, 'tasks', client.query)));

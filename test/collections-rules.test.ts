@@ -1,29 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CollectionConfig } from '../src/collections/collections.js';
+import { MESSAGES } from './fixtures/collections-rules.js';
 import { call, openLive, type Reply } from './fixtures/collections-support.js';
 import { startHub } from './support/hub-server.js';
 import { bearer, mintToken, TEST_JWT_SECRET } from './support/mint-token.js';
 import { waitUntil } from './support/wait.js';
-
-/** Messages in rooms: read your rooms, write as yourself, change and delete only your own. */
-export const MESSAGES: CollectionConfig = {
-  schema: {
-    type: 'object',
-    properties: {
-      text: { type: 'string', minLength: 1 },
-      room: { type: 'string', pattern: '^[a-z]$' },
-      author: { type: 'string' },
-      public: { type: 'boolean' },
-    },
-    required: ['text', 'room', 'author'],
-  },
-  rules: {
-    read: 'record.data.room in auth.rooms || (has(record.data.public) && record.data.public == true)',
-    create: 'auth != null && data.author == auth.sub && data.room in auth.rooms',
-    update: 'auth != null && record.data.author == auth.sub && data.author == auth.sub',
-    delete: 'auth != null && record.data.author == auth.sub',
-  },
-};
 
 let server: Awaited<ReturnType<typeof startHub>>;
 let url: string;
