@@ -21,6 +21,7 @@ import { cluster } from './scenarios/cluster.js';
 import { idle } from './scenarios/idle.js';
 import { manyTopics } from './scenarios/many-topics.js';
 import { resumeStorm } from './scenarios/resume-storm.js';
+import { ruleFanOut } from './scenarios/rule-fan-out.js';
 import { saturation } from './scenarios/saturation.js';
 import { steady } from './scenarios/steady.js';
 
@@ -38,6 +39,7 @@ const SCENARIOS: Record<string, (ctx: RunContext) => Promise<RunResult>> = {
   resume: resumeStorm,
   'many-topics': manyTopics,
   cluster,
+  rules: ruleFanOut,
 };
 
 function stampNow(): string {
@@ -89,8 +91,11 @@ async function main(): Promise<void> {
   try {
     for (const scenario of options.scenarios) {
       log(`bench: ${scenario}`);
-      // The cluster scenario has one subject: ssehub on two nodes.
-      const servers = scenario === 'cluster' ? options.servers.filter((s) => s === 'ssehub') : options.servers;
+      // The cluster and rules scenarios have one subject: ssehub (on two nodes; with collection rules).
+      const servers =
+        scenario === 'cluster' || scenario === 'rules'
+          ? options.servers.filter((s) => s === 'ssehub')
+          : options.servers;
       // Repeats go round the servers, so noise from the machine spreads over all of them.
       const runs: RunResult[][] = servers.map(() => []);
       for (let round = 0; round < options.repeat; round++) {

@@ -96,7 +96,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
   await hub.start();
   let collections: Awaited<ReturnType<typeof createCollections>>;
   try {
-    collections = await createCollections(hub, { collections: collectionConfig, collectionLimits });
+    collections = await createCollections(hub, { collections: collectionConfig, collectionLimits }, logger);
   } catch (err) {
     await hub.close();
     throw err;

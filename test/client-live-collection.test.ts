@@ -74,14 +74,14 @@ describe('client: liveCollection', () => {
     open.push(all, filtered);
     await waitUntil(() => all.ready && filtered.ready, 15_000, 'both snapshots');
 
-    // The first request after a restart may hit a pooled keep-alive socket the old
-    // server closed; like any caller, retry that once.
-    const retry = async <R>(write: () => Promise<R>): Promise<R> => {
+    // The first requests after a restart may hit pooled keep-alive sockets the old
+    // server closed (one per socket the pool held); like any caller, retry those.
+    const retry = async <R>(write: () => Promise<R>, attempts = 5): Promise<R> => {
       try {
         return await write();
       } catch (err) {
-        if ((err as { code?: string }).code !== 'NETWORK') throw err;
-        return write();
+        if ((err as { code?: string }).code !== 'NETWORK' || attempts <= 1) throw err;
+        return retry(write, attempts - 1);
       }
     };
     const writer = async (owner: string, rounds: number) => {

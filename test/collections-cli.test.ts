@@ -59,11 +59,21 @@ describe('ssehub serve --collections <file>', () => {
     const dir = collectionsTempDir();
     cleanups.push(() => dir.remove());
     const file = join(dir.path, 'collections.json');
-    writeFileSync(file, JSON.stringify({ messages: { schema: { type: 'object', pattern: 'x' } } }));
+    // A misspelt keyword is an error, never silently ignored.
+    writeFileSync(file, JSON.stringify({ messages: { schema: { type: 'object', patern: 'x' } } }));
     const bad = await runServe(['--data-dir', join(dir.path, 'data'), '--collections', file]);
     expect(bad.exitCode).not.toBe(0);
     expect(bad.url).toBeUndefined();
-    expect(bad.output).toMatch(/collections\.messages.*pattern/s);
+    expect(bad.output).toMatch(/collections\.messages.*patern/s);
+    // A rule that does not compile stops the start, naming the collection, the action and the position.
+    writeFileSync(
+      file,
+      JSON.stringify({ messages: { rules: { read: 'true', update: 'auth != null &&\n  record.data.author ==' } } }),
+    );
+    const badRule = await runServe(['--data-dir', join(dir.path, 'data'), '--collections', file]);
+    expect(badRule.exitCode).not.toBe(0);
+    expect(badRule.url).toBeUndefined();
+    expect(badRule.output).toMatch(/collections\.messages\.rules\.update: .* at line 2, column \d+/);
     const missing = await runServe([
       '--data-dir',
       join(dir.path, 'data'),

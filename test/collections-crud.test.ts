@@ -194,7 +194,12 @@ describe('collections CRUD over HTTP', () => {
     await call(url, 'DELETE', '/collections/people/schema');
     expect((await call(url, 'POST', '/collections/people/records', { user: {} })).status).toBe(201);
 
-    for (const schema of [{ type: 'array' }, { type: 'object', pattern: 'x' }, { type: 'object', required: 'a' }]) {
+    for (const schema of [
+      { type: 'array' },
+      { type: 'object', patern: 'x' },
+      { type: 'object', required: 'a' },
+      { type: 'object', properties: { a: { $ref: '#/$defs/missing' } } },
+    ]) {
       const reply = await call(url, 'PUT', '/collections/people/schema', schema);
       expect(reply.body.error?.code, JSON.stringify(schema)).toBe('INVALID_SCHEMA');
     }

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
-export const ALL_SCENARIOS = ['saturation', 'steady', 'idle', 'resume', 'many-topics', 'cluster'] as const;
-export const DEFAULT_SCENARIOS = ['saturation', 'steady', 'idle', 'resume', 'many-topics', 'cluster'];
+export const ALL_SCENARIOS = ['saturation', 'steady', 'idle', 'resume', 'many-topics', 'cluster', 'rules'] as const;
+export const DEFAULT_SCENARIOS = ['saturation', 'steady', 'idle', 'resume', 'many-topics', 'cluster', 'rules'];
 export const ALL_SERVERS = ['ssehub', 'nchan', 'better-sse', 'express-seed'] as const;
 
 export interface BenchOptions {

@@ -9,6 +9,7 @@ const TITLES: Record<string, string> = {
   resume: 'Resume storm: N clients reconnect at once with a Last-Event-ID K events back',
   'many-topics': 'Many topics: N streams, each on its own topic',
   cluster: 'Cluster: two ssehub nodes on Redis',
+  rules: 'Rule-filtered fan-out: N live streams, N/10 identities, read rule vs unrestricted (in-process)',
 };
 
 type Column = [header: string, cell: (r: RunResult) => string];

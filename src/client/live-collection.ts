@@ -20,8 +20,9 @@ export interface LiveCollectionDeps {
 
 /**
  * The records of a collection kept current: a snapshot, then every change after
- * it. Changes are applied through the `where` filter (a record updated out of it
- * leaves, into it arrives), and a change whose id is not newer than the position
+ * it. The hub applies `where` and the read rule itself (a record updated out of
+ * view arrives as a delete, into view as an insert); the client keeps its cheap
+ * `where` check as a safety net for older hubs. A change whose id is not newer than the position
  * already held is ignored, so a replay after a reconnect or a tab hand-over never
  * applies twice. `records` is sorted by id and keeps its identity until something
  * changes (ready for React's useSyncExternalStore).

@@ -14,8 +14,10 @@ export interface ChangeEventData<T = Record<string, unknown>> {
   op: 'insert' | 'update' | 'delete';
   collection: string;
   id: string;
-  /** The record after the write; for a delete, the last record. */
+  /** The record after the write; for a delete, the last record (absent on a delete the reader may not see the content of). */
   record: HubRecord<T>;
+  /** On an `update`: the record before the write. */
+  previous?: HubRecord<T>;
 }
 
 /** The data of the `snapshot` event that opens a live collection stream. */

@@ -3,8 +3,13 @@ import type { ChangeEventData, ChangeOp, CollectionRecord } from './collection-r
 import { collectionTopic, recordTopic } from './names.js';
 
 /** The log entry announcing one write: type = op, data = {@link ChangeEventData} as JSON. */
-export function changeEventInput(op: ChangeOp, collection: string, record: CollectionRecord): EventInput {
-  const data: ChangeEventData = { op, collection, id: record.id, record };
+export function changeEventInput(
+  op: ChangeOp,
+  collection: string,
+  record: CollectionRecord,
+  previous?: CollectionRecord,
+): EventInput {
+  const data: ChangeEventData = { op, collection, id: record.id, record, ...(previous && { previous }) };
   return {
     topics: [collectionTopic(collection), recordTopic(collection, record.id)],
     type: op,

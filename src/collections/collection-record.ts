@@ -22,6 +22,11 @@ export interface ChangeEventData {
   id: string;
   /** The record after the write; for `delete`, the record as it was last. */
   record: CollectionRecord;
+  /**
+   * `update` only: the record before the write, so a filtered stream can tell
+   * whether the record entered or left its view.
+   */
+  previous?: CollectionRecord;
 }
 
 /** Top-level field equality filters (`where.<field>=<value>`). */

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { assertAdmin } from '../auth/access.js';
+import type { Principal } from '../auth/principal.js';
 import { SseHubError } from '../errors.js';
 import type { HttpRoute } from '../http/handler.js';
 import { methodNotAllowed, readJsonBody, sendJson } from '../http/respond.js';
@@ -29,17 +31,17 @@ export function collectionRoutes(hub: Hub, collections: Collections): HttpRoute 
     const rawId = id === '' && rest.length === 0 ? undefined : id; // `/records/` lists
     if (url.pathname === PREFIX || (rawName === '' && segments.length === 1)) {
       allow(req, 'GET');
-      sendJson(res, 200, { collections: await collections.names() });
+      sendJson(res, 200, { collections: await collections.names(await principal()) });
       return true;
     }
     if (rest.length > 0 || resource === undefined) return false;
     const name = assertCollectionName(rawName as string);
     if (resource === 'records' && rawId === undefined) {
-      await recordsRoute(req, res, url, collections, name);
+      await recordsRoute(req, res, url, collections, name, await principal());
       return true;
     }
     if (resource === 'records' && rawId !== undefined) {
-      await recordRoute(req, res, collections, name, assertRecordId(rawId));
+      await recordRoute(req, res, collections, name, assertRecordId(rawId), await principal());
       return true;
     }
     if (rawId !== undefined) return false;
@@ -57,7 +59,7 @@ export function collectionRoutes(hub: Hub, collections: Collections): HttpRoute 
       return true;
     }
     if (resource === 'schema') {
-      await schemaRoute(req, res, collections, name);
+      await schemaRoute(req, res, collections, name, await principal());
       return true;
     }
     return false;
@@ -70,16 +72,17 @@ async function recordsRoute(
   url: URL,
   collections: Collections,
   name: string,
+  principal: Principal,
 ): Promise<void> {
   allow(req, 'GET, POST');
   if (req.method === 'POST') {
     const body = await readJsonBody(req, collections.limits.maxRecordBytes);
-    const { record } = await collections.insert(name, body);
+    const { record } = await collections.insert(name, body, principal);
     sendRecord(res, 201, record, { Location: `${PREFIX}/${name}/records/${record.id}` });
     return;
   }
   const query = parseListQuery(url.searchParams);
-  sendJson(res, 200, await collections.list(name, query));
+  sendJson(res, 200, await collections.list(name, query, principal));
 }
 
 async function recordRoute(
@@ -88,11 +91,12 @@ async function recordRoute(
   collections: Collections,
   name: string,
   id: string,
+  principal: Principal,
 ): Promise<void> {
   allow(req, 'GET, PUT, PATCH, DELETE');
   switch (req.method) {
     case 'GET':
-      sendRecord(res, 200, await collections.get(name, id));
+      sendRecord(res, 200, await collections.get(name, id, principal));
       return;
     case 'PUT':
     case 'PATCH': {
@@ -100,13 +104,13 @@ async function recordRoute(
       const body = await readJsonBody(req, collections.limits.maxRecordBytes);
       const write =
         req.method === 'PUT'
-          ? await collections.replace(name, id, body, { ifVersion })
-          : await collections.patch(name, id, body, { ifVersion });
+          ? await collections.replace(name, id, body, { ifVersion }, principal)
+          : await collections.patch(name, id, body, { ifVersion }, principal);
       sendRecord(res, 200, write.record);
       return;
     }
     default: {
-      const { record } = await collections.delete(name, id, { ifVersion: parseIfMatch(req) });
+      const { record } = await collections.delete(name, id, { ifVersion: parseIfMatch(req) }, principal);
       sendJson(res, 200, { id: record.id, deleted: true });
     }
   }
@@ -117,12 +121,16 @@ async function schemaRoute(
   res: ServerResponse,
   collections: Collections,
   name: string,
+  principal: Principal,
 ): Promise<void> {
   allow(req, 'GET, PUT, DELETE');
   let schema: unknown;
-  if (req.method === 'GET') schema = await collections.getSchema(name);
-  else if (req.method === 'PUT') schema = await collections.setSchema(name, await readJsonBody(req, MAX_SCHEMA_BYTES));
-  else schema = await collections.setSchema(name, undefined);
+  if (req.method === 'GET') schema = await collections.getSchema(name, principal);
+  else if (req.method === 'PUT') {
+    // Refused before the body is read: a non-admin learns nothing from its schema's validity.
+    assertAdmin(principal, 'Changing a collection schema');
+    schema = await collections.setSchema(name, await readJsonBody(req, MAX_SCHEMA_BYTES), principal);
+  } else schema = await collections.setSchema(name, undefined, principal);
   sendJson(res, 200, { collection: name, schema: schema ?? null });
 }
 

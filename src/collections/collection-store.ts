@@ -56,15 +56,31 @@ export type RecordChange = (current: CollectionRecord) => RecordData;
 export interface CollectionStore {
   /** Creates a record with a new id; `check` sees the data before it is written. */
   insert(collection: string, data: RecordData, check?: (data: RecordData) => void): Promise<CollectionWrite>;
-  /** Rewrites a record's data; RECORD_NOT_FOUND if absent, VERSION_CONFLICT if `expectedVersion` is stale. */
+  /**
+   * Rewrites a record's data; RECORD_NOT_FOUND if absent, VERSION_CONFLICT if
+   * `expectedVersion` is stale. The event carries the record before the write as `previous`.
+   */
   update(collection: string, id: string, change: RecordChange, expectedVersion?: number): Promise<CollectionWrite>;
-  /** Deletes a record; the event carries its last state. */
-  delete(collection: string, id: string, expectedVersion?: number): Promise<CollectionWrite>;
+  /** Deletes a record; the event carries its last state. `check` sees that state first (throw to abort). */
+  delete(
+    collection: string,
+    id: string,
+    expectedVersion?: number,
+    check?: (current: CollectionRecord) => void,
+  ): Promise<CollectionWrite>;
   get(collection: string, id: string): Promise<CollectionRecord | undefined>;
   /** Records in ascending id order. */
   list(collection: string, query: ListQuery): Promise<RecordPage>;
-  /** Throws SNAPSHOT_TOO_LARGE rather than return part of the set. */
-  snapshot(collection: string, where: WhereFilter, limits: SnapshotLimits): Promise<Snapshot>;
+  /**
+   * Throws SNAPSHOT_TOO_LARGE rather than return part of the set. `filter` (a
+   * read rule) drops records before the limits count them.
+   */
+  snapshot(
+    collection: string,
+    where: WhereFilter,
+    limits: SnapshotLimits,
+    filter?: (record: CollectionRecord) => boolean,
+  ): Promise<Snapshot>;
   collections(): Promise<CollectionSummary[]>;
   getSchema(collection: string): Promise<RecordSchema | undefined>;
   /** Stores (or, with undefined, removes) a collection's schema. */

@@ -3,8 +3,9 @@ import { SseHubError } from '../errors.js';
 import type { CollectionConfig } from './collections.js';
 
 /**
- * Reads the `--collections <file>` JSON: `{ "messages": { "schema": {...} } }`.
- * Names and schemas are checked when the hub starts (INVALID_CONFIG).
+ * Reads the `--collections <file>` JSON:
+ * `{ "messages": { "schema": {...}, "rules": { "read": "true", "create": "auth != null" } } }`.
+ * Names, schemas and rules are checked when the hub starts (INVALID_CONFIG).
  */
 export function readCollectionsFile(file: string): Record<string, CollectionConfig> {
   let parsed: unknown;
@@ -23,7 +24,7 @@ export function readCollectionsFile(file: string): Record<string, CollectionConf
     if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
       throw new SseHubError('INVALID_CONFIG', `In ${file}, "${name}" must be an object such as {"schema": {...}}`);
     }
-    const unknown = Object.keys(settings).filter((key) => key !== 'schema');
+    const unknown = Object.keys(settings).filter((key) => key !== 'schema' && key !== 'rules');
     if (unknown.length > 0) {
       throw new SseHubError('INVALID_CONFIG', `In ${file}, "${name}" has unknown settings: ${unknown.join(', ')}`);
     }

@@ -1,8 +1,11 @@
+import type { Logger } from 'pino';
 import { SseHubError } from '../errors.js';
 import type { HttpRoute } from '../http/handler.js';
 import type { Hub } from '../hub/hub.js';
 import { SqliteEventLog } from '../log/sqlite-log.js';
+import { CollectionAccess } from './collection-access.js';
 import { collectionRoutes } from './collection-routes.js';
+import { collectionViews } from './collection-views.js';
 import {
   type CollectionConfig,
   type CollectionLimits,
@@ -13,7 +16,7 @@ import {
 import { SqliteCollectionStore } from './sqlite-collection-store.js';
 
 export interface CollectionsOptions {
-  /** Per-collection settings, e.g. `{ messages: { schema: {...} } }`. */
+  /** Per-collection settings, e.g. `{ messages: { schema: {...}, rules: { read: 'true' } } }`. */
   collections?: Readonly<Record<string, CollectionConfig>> | undefined;
   /** Bounds of live snapshots (defaults: 10,000 records, 32 MiB). */
   collectionLimits?: Partial<Pick<CollectionLimits, 'maxSnapshotRecords' | 'maxSnapshotBytes'>> | undefined;
@@ -27,6 +30,7 @@ export interface CollectionsOptions {
 export async function createCollections(
   hub: Hub,
   options: CollectionsOptions,
+  logger?: Logger,
 ): Promise<{ collections: Collections; route: HttpRoute } | undefined> {
   if (!(hub.log instanceof SqliteEventLog)) {
     if (options.collections && Object.keys(options.collections).length > 0) {
@@ -42,8 +46,18 @@ export async function createCollections(
     maxSnapshotRecords: positive(options.collectionLimits?.maxSnapshotRecords, DEFAULT_MAX_SNAPSHOT_RECORDS),
     maxSnapshotBytes: positive(options.collectionLimits?.maxSnapshotBytes, DEFAULT_MAX_SNAPSHOT_BYTES),
   };
-  const collections = new Collections(new SqliteCollectionStore(hub.log), limits);
+  // A rule that fails at run time denies; it is logged once so a broken rule is seen, not repeated per event.
+  const access = new CollectionAccess((collection) => (action, source, err) => {
+    logger?.warn(
+      { collection, action, rule: source, err: err.message },
+      'a collection rule failed while evaluating; treated as deny (logged once per rule)',
+    );
+  });
+  const collections = new Collections(new SqliteCollectionStore(hub.log), limits, access);
   await collections.configure(options.collections ?? {});
+  // Streams apply read rules and `where` on the server (docs/collections.md).
+  // biome-ignore lint/correctness/useHookAtTopLevel: Hub.useViews is a plain method, not a React hook
+  hub.useViews(collectionViews(access));
   return { collections, route: collectionRoutes(hub, collections) };
 }
 

@@ -39,6 +39,8 @@ export async function openLiveStream(
   live: LiveRequest,
   principal: Principal,
 ): Promise<void> {
+  // A collection the principal has no read rule for is refused outright, before any stream starts.
+  collections.access.assertMayAttempt(principal, 'read', live.collection);
   const scope: LiveScope = { collection: live.collection, where: live.where };
   const request = { topics: [collectionTopic(live.collection)], scope, clientAddress: live.clientAddress };
   const lastEventId = live.lastEventId || undefined;
@@ -51,7 +53,7 @@ export async function openLiveStream(
   let snapshot: Awaited<ReturnType<Collections['snapshot']>>;
   try {
     // Taken before the headers: SNAPSHOT_TOO_LARGE still answers as a JSON error.
-    snapshot = await collections.snapshot(live.collection, live.where);
+    snapshot = await collections.snapshot(live.collection, live.where, principal);
   } catch (err) {
     ticket.cancel();
     throw err;

@@ -1,149 +1,100 @@
-import { z } from 'zod';
-import { describeIssues } from '../config/hub-options.js';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import * as ajvFormats from 'ajv-formats';
 import { SseHubError } from '../errors.js';
 import type { RecordData } from './collection-record.js';
 
-export type JsonType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'null';
-
-/**
- * The JSON Schema subset collections validate records with. Unknown keywords are
- * rejected when the schema is registered (never silently ignored).
- */
-export interface JsonSchema {
-  type?: JsonType | JsonType[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  additionalProperties?: boolean;
-  items?: JsonSchema;
-  minLength?: number;
-  maxLength?: number;
-  minimum?: number;
-  maximum?: number;
-  enum?: unknown[];
-  title?: string;
-  description?: string;
-  $schema?: string;
-}
+/** A JSON Schema document (draft 2020-12), as given by a user. */
+export type JsonSchema = Record<string, unknown>;
 
 /** A collection's schema: a {@link JsonSchema} whose root is `type: "object"`. */
 export type RecordSchema = JsonSchema & { type: 'object' };
 
-const jsonType = z.enum(['string', 'number', 'integer', 'boolean', 'object', 'array', 'null']);
-const count = z.number().int().min(0);
+type FormatsPlugin = (ajv: Ajv2020) => Ajv2020;
+/** ajv-formats is CommonJS: Node's ESM interop and TypeScript disagree on where its default export sits. */
+const addFormatsTo: FormatsPlugin =
+  (ajvFormats as unknown as { default: { default?: FormatsPlugin } & FormatsPlugin }).default.default ??
+  (ajvFormats as unknown as { default: FormatsPlugin }).default;
 
-const jsonSchema: z.ZodType<JsonSchema> = z.lazy(() =>
-  z
-    .object({
-      type: z.union([jsonType, z.array(jsonType).min(1)]).optional(),
-      properties: z.record(z.string(), jsonSchema).optional(),
-      required: z.array(z.string()).optional(),
-      additionalProperties: z.boolean().optional(),
-      items: jsonSchema.optional(),
-      minLength: count.optional(),
-      maxLength: count.optional(),
-      minimum: z.number().optional(),
-      maximum: z.number().optional(),
-      enum: z.array(z.unknown()).min(1).optional(),
-      title: z.string().optional(),
-      description: z.string().optional(),
-      $schema: z.string().optional(),
-    })
-    .strict(),
-);
+/**
+ * Compiled validators by schema object: each schema is compiled once, when it
+ * is registered (or first used after being read back from the store).
+ */
+const compiled = new WeakMap<RecordSchema, ValidateFunction>();
 
-/** Checks a schema given by a user; throws INVALID_SCHEMA naming the problem. */
+/**
+ * A fresh Ajv per schema: two schemas may use the same `$id`, and a replaced
+ * schema's compiled code is then freed with its instance rather than kept in a
+ * shared cache for the life of the process.
+ */
+function newAjv(): Ajv2020 {
+  const ajv = new Ajv2020({
+    // Unknown keywords and formats are errors, never silently ignored.
+    strict: true,
+    strictTypes: false,
+    strictTuples: false,
+    strictRequired: false,
+    allErrors: false,
+    logger: false,
+  });
+  addFormatsTo(ajv);
+  return ajv;
+}
+
+/**
+ * Checks and compiles a schema given by a user (full JSON Schema draft 2020-12:
+ * `pattern`, `format`, `oneOf`, `$ref`, `$defs`...); throws INVALID_SCHEMA naming
+ * the problem. Remote `$ref`s are not fetched: they fail here.
+ */
 export function parseRecordSchema(input: unknown, source = 'schema'): RecordSchema {
-  const result = jsonSchema.safeParse(input);
-  if (!result.success) {
-    throw new SseHubError(
-      'INVALID_SCHEMA',
-      `Invalid ${source} (supported: type, properties, required, additionalProperties, items, minLength, maxLength, minimum, maximum, enum): ${describeIssues(result.error)}`,
-    );
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new SseHubError('INVALID_SCHEMA', `Invalid ${source}: a schema is a JSON object such as {"type": "object"}`);
   }
-  if (result.data.type !== 'object') {
+  const schema = input as RecordSchema;
+  if (schema.type !== 'object') {
     throw new SseHubError('INVALID_SCHEMA', `Invalid ${source}: the root must have "type": "object"`);
   }
-  return result.data as RecordSchema;
+  try {
+    compiled.set(schema, newAjv().compile(schema));
+  } catch (err) {
+    throw new SseHubError('INVALID_SCHEMA', `Invalid ${source} (JSON Schema draft 2020-12): ${(err as Error).message}`);
+  }
+  return schema;
 }
 
 /** Throws VALIDATION_FAILED (details: `field`, `reason`) at the first place `data` breaks `schema`. */
 export function validateRecord(schema: RecordSchema, data: RecordData): void {
-  const problem = check(schema, data, '');
-  if (problem) {
-    const field = problem.path || '(record)';
-    throw new SseHubError('VALIDATION_FAILED', `Field "${field}" ${problem.reason}`, {
-      field,
-      reason: problem.reason,
-    });
+  let validate = compiled.get(schema);
+  if (!validate) {
+    parseRecordSchema(schema);
+    validate = compiled.get(schema) as ValidateFunction;
   }
+  if (validate(data)) return;
+  const error = (validate.errors ?? [])[0];
+  const field = error ? fieldOf(error) : '(record)';
+  const reason = error ? reasonOf(error) : 'is invalid';
+  throw new SseHubError('VALIDATION_FAILED', `${field}: ${reason}`, { field, reason });
 }
 
-interface Problem {
-  path: string;
-  reason: string;
+/** The failing field in dotted form (`meta.ok`, `tags.1`); `(record)` for the record itself. */
+function fieldOf(error: ErrorObject): string {
+  const path = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+  // `required` and `additionalProperties` are reported on the object; name the property.
+  const params = error.params as { missingProperty?: string; additionalProperty?: string };
+  if (error.keyword === 'required' && params.missingProperty !== undefined) path.push(params.missingProperty);
+  if (error.keyword === 'additionalProperties' && params.additionalProperty !== undefined) {
+    path.push(params.additionalProperty);
+  }
+  return path.length > 0 ? path.join('.') : '(record)';
 }
 
-function typeOf(value: unknown): JsonType {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
-  return typeof value as JsonType;
-}
-
-function hasType(value: unknown, types: readonly JsonType[]): boolean {
-  const actual = typeOf(value);
-  return types.some((t) => t === actual || (t === 'number' && actual === 'integer'));
-}
-
-function join(path: string, key: string | number): string {
-  return path === '' ? String(key) : `${path}.${key}`;
-}
-
-function check(schema: JsonSchema, value: unknown, path: string): Problem | undefined {
-  const fail = (reason: string) => ({ path, reason });
-  if (schema.type !== undefined) {
-    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-    if (!hasType(value, types)) return fail(`must be ${types.join(' or ')}, got ${typeOf(value)}`);
+function reasonOf(error: ErrorObject): string {
+  if (error.keyword === 'required') return 'is required';
+  if (error.keyword === 'additionalProperties') return 'is not allowed (additionalProperties: false)';
+  if (error.keyword === 'enum') {
+    return `must be one of ${JSON.stringify((error.params as { allowedValues: unknown[] }).allowedValues)}`;
   }
-  if (schema.enum && !schema.enum.some((allowed) => JSON.stringify(allowed) === JSON.stringify(value))) {
-    return fail(`must be one of ${JSON.stringify(schema.enum)}`);
-  }
-  if (typeof value === 'string') {
-    const length = [...value].length;
-    if (schema.minLength !== undefined && length < schema.minLength) {
-      return fail(`must be at least ${schema.minLength} characters`);
-    }
-    if (schema.maxLength !== undefined && length > schema.maxLength) {
-      return fail(`must be at most ${schema.maxLength} characters`);
-    }
-  }
-  if (typeof value === 'number') {
-    if (schema.minimum !== undefined && value < schema.minimum) return fail(`must be at least ${schema.minimum}`);
-    if (schema.maximum !== undefined && value > schema.maximum) return fail(`must be at most ${schema.maximum}`);
-  }
-  if (Array.isArray(value) && schema.items) {
-    for (let i = 0; i < value.length; i++) {
-      const problem = check(schema.items, value[i], join(path, i));
-      if (problem) return problem;
-    }
-  }
-  if (typeOf(value) === 'object') return checkObject(schema, value as Record<string, unknown>, path);
-  return undefined;
-}
-
-function checkObject(schema: JsonSchema, value: Record<string, unknown>, path: string): Problem | undefined {
-  for (const key of schema.required ?? []) {
-    if (!Object.hasOwn(value, key)) return { path: join(path, key), reason: 'is required' };
-  }
-  const properties = schema.properties ?? {};
-  for (const [key, item] of Object.entries(value)) {
-    const propertySchema = Object.hasOwn(properties, key) ? properties[key] : undefined;
-    if (propertySchema) {
-      const problem = check(propertySchema, item, join(path, key));
-      if (problem) return problem;
-    } else if (schema.additionalProperties === false) {
-      return { path: join(path, key), reason: 'is not allowed (additionalProperties: false)' };
-    }
-  }
-  return undefined;
+  return error.message ?? `breaks "${error.keyword}"`;
 }

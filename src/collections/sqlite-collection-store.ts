@@ -125,14 +125,20 @@ export class SqliteCollectionStore implements CollectionStore {
         updatedAt: Math.max(Date.now(), current.updatedAt),
       };
       this.#statements.update.run(JSON.stringify(data), record.version, record.updatedAt, collection, id);
-      const [event] = append([changeEventInput('update', collection, record)]);
+      const [event] = append([changeEventInput('update', collection, record, current)]);
       return { record, event: event! };
     });
   }
 
-  async delete(collection: string, id: string, expectedVersion?: number): Promise<CollectionWrite> {
+  async delete(
+    collection: string,
+    id: string,
+    expectedVersion?: number,
+    check?: (current: CollectionRecord) => void,
+  ): Promise<CollectionWrite> {
     return this.#log.transaction((append) => {
       const record = this.#current(collection, id, expectedVersion);
+      check?.(record);
       this.#statements.remove.run(collection, id);
       const [event] = append([changeEventInput('delete', collection, record)]);
       return { record, event: event! };
@@ -146,25 +152,40 @@ export class SqliteCollectionStore implements CollectionStore {
 
   async list(collection: string, query: ListQuery): Promise<RecordPage> {
     // One extra row tells whether another page follows.
-    const rows = this.#select(collection, query.where, query.afterId, query.limit + 1);
+    const { statement, params } = this.#select(collection, query.where, query.afterId, query.limit + 1);
+    const rows = statement.all(...params);
     const more = rows.length > query.limit;
     const records = rows.slice(0, query.limit).map(toRecord);
     return { records, lastId: more ? records[records.length - 1]?.id : undefined };
   }
 
-  async snapshot(collection: string, where: WhereFilter, limits: SnapshotLimits): Promise<Snapshot> {
+  async snapshot(
+    collection: string,
+    where: WhereFilter,
+    limits: SnapshotLimits,
+    filter?: (record: CollectionRecord) => boolean,
+  ): Promise<Snapshot> {
     // Records and position are read in one synchronous step: no write can fall between them.
-    const rows = this.#select(collection, where, undefined, limits.maxRecords + 1);
+    const records: CollectionRecord[] = [];
+    let bytes = 0;
+    // Without a filter SQLite stops after one row too many; with one, rows stream until
+    // that many pass it, so the limits count what is sent, not what was scanned.
+    const { statement, params } = this.#select(collection, where, undefined, filter ? -1 : limits.maxRecords + 1);
+    for (const row of statement.iterate(...params)) {
+      const record = toRecord(row);
+      if (filter && !filter(record)) continue;
+      records.push(record);
+      bytes += row.data.length;
+      if (records.length > limits.maxRecords) break;
+    }
     const position = this.#log.positionSync();
-    if (rows.length > limits.maxRecords) {
+    if (records.length > limits.maxRecords) {
       throw new SseHubError(
         'SNAPSHOT_TOO_LARGE',
         `More than ${limits.maxRecords} records match in "${collection}"; narrow the live query with where.<field>= filters or page through GET /collections/${collection}/records`,
         { maxRecords: limits.maxRecords },
       );
     }
-    let bytes = 0;
-    for (const row of rows) bytes += row.data.length;
     if (bytes > limits.maxBytes) {
       throw new SseHubError(
         'SNAPSHOT_TOO_LARGE',
@@ -172,7 +193,7 @@ export class SqliteCollectionStore implements CollectionStore {
         { maxBytes: limits.maxBytes },
       );
     }
-    return { records: rows.map(toRecord), position: formatEventId(position.epoch, position.head) };
+    return { records, position: formatEventId(position.epoch, position.head) };
   }
 
   async collections(): Promise<CollectionSummary[]> {
@@ -202,8 +223,16 @@ export class SqliteCollectionStore implements CollectionStore {
     return toRecord(row);
   }
 
-  /** Rows in id order; `where` compares each field's JSON text (`data -> '$."f"'`) with the value's. */
-  #select(collection: string, where: WhereFilter, afterId: string | undefined, limit: number): RecordRow[] {
+  /**
+   * The query for rows in id order (`limit` -1: no limit); `where` compares each
+   * field's JSON text (`data -> '$."f"'`) with the value's.
+   */
+  #select(
+    collection: string,
+    where: WhereFilter,
+    afterId: string | undefined,
+    limit: number,
+  ): { statement: Database.Statement<unknown[], RecordRow>; params: unknown[] } {
     const fields = Object.keys(where).map(assertWhereField);
     const key = `${afterId === undefined ? '' : '>'}${JSON.stringify(fields)}`;
     let statement = this.#selects.get(key);
@@ -222,7 +251,7 @@ export class SqliteCollectionStore implements CollectionStore {
     if (afterId !== undefined) params.push(afterId);
     for (const field of fields) params.push(JSON.stringify(where[field]));
     params.push(limit);
-    return statement.all(...params);
+    return { statement, params };
   }
 }
 
