@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SseHubError } from '../errors.js';
-import type { HttpRoute } from '../http/handler.js';
+import type { HttpRoute, RequestContext } from '../http/handler.js';
 import { methodNotAllowed, readJsonBody, sendJson } from '../http/respond.js';
 import type { Hub } from '../hub/hub.js';
 import type { CollectionRecord } from './collection-record.js';
@@ -19,7 +19,7 @@ const MAX_SCHEMA_BYTES = 64 * 1024;
  * and `/collections/:name/schema`.
  */
 export function collectionRoutes(hub: Hub, collections: Collections): HttpRoute {
-  return async (req, res, url, principal) => {
+  return async (req, res, url, principal, context) => {
     if (url.pathname !== PREFIX && !url.pathname.startsWith(`${PREFIX}/`)) return false;
     const segments = url.pathname
       .slice(PREFIX.length + 1)
@@ -35,11 +35,11 @@ export function collectionRoutes(hub: Hub, collections: Collections): HttpRoute 
     if (rest.length > 0 || resource === undefined) return false;
     const name = assertCollectionName(rawName as string);
     if (resource === 'records' && rawId === undefined) {
-      await recordsRoute(req, res, url, collections, name);
+      await recordsRoute(req, res, url, collections, name, context);
       return true;
     }
     if (resource === 'records' && rawId !== undefined) {
-      await recordRoute(req, res, collections, name, assertRecordId(rawId));
+      await recordRoute(req, res, collections, name, assertRecordId(rawId), context);
       return true;
     }
     if (rawId !== undefined) return false;
@@ -51,7 +51,7 @@ export function collectionRoutes(hub: Hub, collections: Collections): HttpRoute 
         collections,
         req,
         res,
-        { collection: name, where: parseWhere(url.searchParams), lastEventId, clientAddress: req.socket.remoteAddress },
+        { collection: name, where: parseWhere(url.searchParams), lastEventId, clientAddress: context.clientAddress },
         await principal(),
       );
       return true;
@@ -70,9 +70,11 @@ async function recordsRoute(
   url: URL,
   collections: Collections,
   name: string,
+  context: RequestContext,
 ): Promise<void> {
   allow(req, 'GET, POST');
   if (req.method === 'POST') {
+    await context.countPublish();
     const body = await readJsonBody(req, collections.limits.maxRecordBytes);
     const { record } = await collections.insert(name, body);
     sendRecord(res, 201, record, { Location: `${PREFIX}/${name}/records/${record.id}` });
@@ -88,8 +90,11 @@ async function recordRoute(
   collections: Collections,
   name: string,
   id: string,
+  context: RequestContext,
 ): Promise<void> {
   allow(req, 'GET, PUT, PATCH, DELETE');
+  // Every write appends an event to the log, like a publish.
+  if (req.method !== 'GET') await context.countPublish();
   switch (req.method) {
     case 'GET':
       sendRecord(res, 200, await collections.get(name, id));

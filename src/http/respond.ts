@@ -27,20 +27,23 @@ export function sendError(res: ServerResponse, err: unknown, onInternal?: (err: 
   }
   const headers: Record<string, string> =
     error.code === 'METHOD_NOT_ALLOWED' ? { Allow: String(error.details?.allow ?? '') } : {};
-  if (error.status === 503) headers['Retry-After'] = '1';
+  const retryAfter = error.details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') headers['Retry-After'] = String(retryAfter);
+  else if (error.status === 503 || error.status === 429) headers['Retry-After'] = '1';
   sendJson(res, error.status, error.toJSON(), headers);
 }
 
-/** Reads a JSON body up to `limit` bytes; rejects other media types and bad JSON. */
+/** Reads a JSON body up to `limit` bytes; rejects other or missing media types and bad JSON. */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   // A body parser in front of the hub (express.json(), say) has consumed the stream already.
   const parsed = (req as IncomingMessage & { body?: unknown }).body;
   if (parsed !== undefined && req.readableEnded) return parsed;
   const type = req.headers['content-type'];
-  if (type !== undefined && !/^application\/(.+\+)?json\b/i.test(type)) {
+  // A missing type is refused too: text/plain and form posts are what pages on other origins can send unasked.
+  if (type === undefined || !/^application\/(.+\+)?json\b/i.test(type)) {
     throw new SseHubError(
       'UNSUPPORTED_MEDIA_TYPE',
-      `Send the body as application/json (curl: -H "content-type: application/json"); got ${type}`,
+      `Send the body as application/json (curl: -H "content-type: application/json"); got ${type ?? 'no Content-Type'}`,
     );
   }
   const declared = Number(req.headers['content-length'] ?? 0);
