@@ -44,7 +44,10 @@ export function serveCommand(): Command {
       ),
     )
     .addOption(
-      new Option('--trust-proxy [hops]', 'believe X-Forwarded-For/-Proto from this many proxies in front (flag alone: 1)')
+      new Option(
+        '--trust-proxy [hops]',
+        'believe X-Forwarded-For/-Proto from this many proxies in front (flag alone: 1)',
+      )
         .env('SSEHUB_TRUST_PROXY')
         .argParser(positiveIntArg),
     )
