@@ -48,14 +48,19 @@ export class RateLimiter {
   take(key: string): number {
     const now = this.#now();
     this.#sweep(now);
-    const bucket = this.#buckets.get(key);
-    const tokens = bucket ? this.#level(bucket, now) : this.#burst;
-    if (tokens >= 1) {
-      this.#buckets.set(key, { tokens: tokens - 1, at: now });
+    let bucket = this.#buckets.get(key);
+    if (bucket) {
+      bucket.tokens = this.#level(bucket, now);
+      bucket.at = now;
+    } else {
+      bucket = { tokens: this.#burst, at: now };
+      this.#buckets.set(key, bucket);
+    }
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
       return 0;
     }
-    this.#buckets.set(key, { tokens, at: now });
-    return Math.max(1, Math.ceil((1 - tokens) / this.#perMs));
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / this.#perMs));
   }
 
   /** Identities currently tracked (for tests and stats). */
