@@ -8,6 +8,7 @@ import { type CollectionsOptions, createCollections } from './collections/create
 import { type HubConfig, type HubOptionsInput, parseHubOptions } from './config/hub-options.js';
 import { SseHubError } from './errors.js';
 import { createRequestHandler, type HttpRoute, type RequestHandler } from './http/handler.js';
+import { createPublishLimit } from './http/publish-limit.js';
 import { staticFilesRoute } from './http/static-files.js';
 import { Hub } from './hub/hub.js';
 import type { PublishInput } from './hub/publish-input.js';
@@ -113,6 +114,12 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
     corsOrigins: config.corsOrigins,
     basePath: config.basePath,
     authenticator,
+    trustProxy: config.trustProxy,
+    // Like the stream quota: an open hub on loopback has no identities to count by.
+    publishLimit:
+      authenticator.enabled && config.publishRate > 0
+        ? createPublishLimit({ perSecond: config.publishRate, burst: config.publishBurst })
+        : undefined,
     logger,
     ...(health && { health }),
   });

@@ -1,11 +1,39 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, isIP } from 'node:net';
+import { TokenVerifier } from './auth/token-verifier.js';
 import { type CreateHubOptions, createHub, type SseHub } from './create-hub.js';
 import { SseHubError } from './errors.js';
 
 export interface ServeOptions extends CreateHubOptions {
   port?: number;
+  /** Address to bind; loopback by default, so a hub without keys is reachable from this machine only. */
   host?: string;
+  /** Bind a non-loopback address with no key configured: anyone who can reach it may read and publish everything. */
+  insecureOpen?: boolean;
+}
+
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** Whether `host` only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  return bare === '::1' || /^::ffff:127\./.test(bare);
+}
+
+/**
+ * Safe by default: with no key every client is the open principal (read and
+ * publish everything), which is only acceptable when nobody else can connect.
+ */
+export function assertSafeBind(host: string, authConfigured: boolean, insecureOpen: boolean): void {
+  if (authConfigured || insecureOpen || isLoopbackHost(host)) return;
+  throw new SseHubError(
+    'INVALID_CONFIG',
+    `Refusing to listen on ${host} with no authentication: anyone who can reach it could read and publish every topic. ` +
+      'Configure a key with --jwt-secret, --jwt-public-key or --jwks-url (docs/security.md), ' +
+      `bind ${DEFAULT_HOST} instead, or pass --insecure-open to run open on purpose.`,
+  );
 }
 
 export interface RunningServer {
@@ -19,8 +47,13 @@ export interface RunningServer {
 
 /** Starts a standalone hub on node:http (what `ssehub serve` runs). */
 export async function serve(options: ServeOptions = {}): Promise<RunningServer> {
-  const { port = 8080, host = '0.0.0.0', ...hubOptions } = options;
+  const { port = 8080, host = DEFAULT_HOST, insecureOpen = false, ...hubOptions } = options;
+  const authConfigured = TokenVerifier.enabled(hubOptions);
+  assertSafeBind(host, authConfigured, insecureOpen);
   const hub = await createHub(hubOptions);
+  if (!authConfigured && !isLoopbackHost(host)) {
+    hub.logger.warn({ host }, 'running open (--insecure-open): anyone who can reach this address may read and publish');
+  }
   const server = createServer({ keepAliveTimeout: 5_000 }, hub.handler);
   try {
     await new Promise<void>((resolve, reject) => {

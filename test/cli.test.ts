@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { serve } from '../src/server.js';
 import { startChildHub } from './support/child-hub.js';
 import { runCli as run } from './support/run-cli.js';
 import { tempDir } from './support/temp-dir.js';
@@ -26,6 +27,16 @@ describe('ssehub serve: configuration errors a user can act on', () => {
     [['serve'], { SSEHUB_PORT: 'eighty' }, /expected a port number/],
     [['serve', '--log-level', 'loud'], {}, /Allowed choices are fatal, error/],
     [['serve', '--sync', 'sometimes'], {}, /Allowed choices are normal, full/],
+    [['serve', '--publish-rate', 'fast'], {}, /--publish-rate.*expected a number of events per second/],
+    [['serve', '--publish-burst', '0'], {}, /--publish-burst.*expected a positive whole number/],
+    [['serve', '--trust-proxy', 'yes'], {}, /--trust-proxy.*expected a positive whole number/],
+    // Safe by default: no key, not loopback → refuse, and say how to configure a key.
+    [
+      ['serve', '--host', '0.0.0.0', '--port', '0', '--ephemeral'],
+      {},
+      /Refusing to listen on 0\.0\.0\.0 with no authentication.*--jwt-secret, --jwt-public-key or --jwks-url.*--insecure-open/,
+    ],
+    [['serve', '--port', '0', '--ephemeral'], { SSEHUB_HOST: '::' }, /Refusing to listen on ::/],
   ])('%j %j fails with a clear message', async (args, env, message) => {
     const { code, stderr } = await run(args, env as Record<string, string>);
     expect(code).toBe(1);
@@ -61,6 +72,33 @@ describe('ssehub serve: configuration errors a user can act on', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/data directory .* cannot be used/);
     expect(stderr).toContain('--data-dir');
+  });
+});
+
+describe('ssehub serve: safe default host', () => {
+  it('binds loopback when no --host is given', async () => {
+    const running = await serve({ port: 0, ephemeral: true, logLevel: 'silent' });
+    cleanups.push(() => running.close());
+    expect((running.server.address() as AddressInfo).address).toBe('127.0.0.1');
+  });
+
+  it('runs open on all interfaces only with --insecure-open, and warns', async () => {
+    const hub = await startChildHub(['--port', '0', '--ephemeral', '--host', '0.0.0.0'], { SSEHUB_INSECURE_OPEN: '1' });
+    cleanups.push(() => hub.kill('SIGKILL'));
+    expect((await fetch(`${hub.url}/healthz`)).status).toBe(200);
+    expect(hub.output()).toMatch(/"level":40.*running open \(--insecure-open\)/);
+  });
+
+  it('binds any address once a key is configured', async () => {
+    const running = await serve({
+      port: 0,
+      host: '0.0.0.0',
+      ephemeral: true,
+      logLevel: 'silent',
+      jwtSecret: 'test-secret-that-is-at-least-32-characters-long',
+    });
+    cleanups.push(() => running.close());
+    expect((running.server.address() as AddressInfo).address).toBe('0.0.0.0');
   });
 });
 

@@ -80,7 +80,10 @@ describe('GET /events', () => {
   });
 
   it('answers 405 for POST /events and 404 for unknown paths', async () => {
-    const wrong = await fetch(`${hub.url}/events?topic=a`, { method: 'POST' });
+    const wrong = await fetch(`${hub.url}/events?topic=a`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(wrong.status).toBe(405);
     expect(wrong.headers.get('allow')).toBe('GET');
     const missing = await fetch(`${hub.url}/nope`);

@@ -8,6 +8,8 @@ export function ssehubServeArgs(port: number, dataDir: string, extra: readonly s
     'serve',
     '--host',
     '0.0.0.0',
+    // The bench drives an open hub from several loopback addresses (127.0.0.1..H).
+    '--insecure-open',
     '--port',
     String(port),
     '--data-dir',

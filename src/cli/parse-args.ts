@@ -18,6 +18,15 @@ export function positiveIntArg(value: string): number {
   return n;
 }
 
+/** A rate per second: a non-negative number such as 20 or 0.5 (0 turns the limit off). */
+export function rateArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(n)) {
+    throw new InvalidArgumentError('expected a number of events per second such as 20 or 0.5 (0 for no limit).');
+  }
+  return n;
+}
+
 export function durationArg(value: string): number {
   const ms = parseDuration(value);
   if (ms === undefined || ms <= 0)

@@ -5,12 +5,16 @@ import { assertWorkersConfig, ClusterPrimary } from '../cluster/primary.js';
 import { readCollectionsFile } from '../collections/collections-file.js';
 import { SseHubError } from '../errors.js';
 import { type ServeOptions, serve } from '../server.js';
-import { durationArg, portArg, positiveIntArg, sizeArg } from './parse-args.js';
+import { durationArg, portArg, positiveIntArg, rateArg, sizeArg } from './parse-args.js';
 import { readPublicKeyFile } from './public-key-file.js';
 
 interface ServeFlags {
   port: number;
-  host: string;
+  host?: string;
+  insecureOpen?: boolean;
+  trustProxy?: boolean | number;
+  publishRate?: number;
+  publishBurst?: number;
   dataDir: string;
   ephemeral?: boolean;
   sync: 'normal' | 'full';
@@ -42,7 +46,30 @@ export function serveCommand(): Command {
   return new Command('serve')
     .description('run the hub: SSE streams, publish API and durable event log')
     .addOption(new Option('-p, --port <port>', 'port to listen on').env('SSEHUB_PORT').argParser(portArg).default(8080))
-    .addOption(new Option('--host <host>', 'address to bind').env('SSEHUB_HOST').default('0.0.0.0'))
+    .addOption(new Option('--host <host>', 'address to bind (loopback unless given)').env('SSEHUB_HOST'))
+    .addOption(
+      new Option('--insecure-open', 'allow binding a non-loopback address with no key configured').env(
+        'SSEHUB_INSECURE_OPEN',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--trust-proxy [hops]',
+        'believe X-Forwarded-For/-Proto from this many proxies in front (flag alone: 1)',
+      )
+        .env('SSEHUB_TRUST_PROXY')
+        .argParser(positiveIntArg),
+    )
+    .addOption(
+      new Option('--publish-rate <n>', 'writes per second per identity when auth is on, 0 for no limit')
+        .env('SSEHUB_PUBLISH_RATE')
+        .argParser(rateArg),
+    )
+    .addOption(
+      new Option('--publish-burst <n>', 'writes an identity may make at once')
+        .env('SSEHUB_PUBLISH_BURST')
+        .argParser(positiveIntArg),
+    )
     .addOption(
       new Option('--data-dir <dir>', 'directory for the SQLite files').env('SSEHUB_DATA_DIR').default('./data'),
     )
@@ -158,7 +185,11 @@ export function serveCommand(): Command {
       }
       const running = await serve({
         port: flags.port,
-        host: flags.host,
+        ...(flags.host !== undefined && { host: flags.host }),
+        insecureOpen: Boolean(flags.insecureOpen),
+        ...(flags.trustProxy !== undefined && { trustProxy: flags.trustProxy }),
+        ...(flags.publishRate !== undefined && { publishRate: flags.publishRate }),
+        ...(flags.publishBurst !== undefined && { publishBurst: flags.publishBurst }),
         dataDir: flags.dataDir,
         ephemeral: Boolean(flags.ephemeral),
         sync: flags.sync,

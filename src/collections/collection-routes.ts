@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { assertAdmin } from '../auth/access.js';
 import type { Principal } from '../auth/principal.js';
 import { SseHubError } from '../errors.js';
-import type { HttpRoute } from '../http/handler.js';
+import { type HttpRoute, lastEventIdOf, type RequestContext } from '../http/handler.js';
 import { methodNotAllowed, readJsonBody, sendJson } from '../http/respond.js';
 import type { Hub } from '../hub/hub.js';
 import type { CollectionRecord } from './collection-record.js';
@@ -21,7 +21,8 @@ const MAX_SCHEMA_BYTES = 64 * 1024;
  * and `/collections/:name/schema`.
  */
 export function collectionRoutes(hub: Hub, collections: Collections): HttpRoute {
-  return async (req, res, url, principal) => {
+  return async (req, res, context) => {
+    const { url, principal } = context;
     if (url.pathname !== PREFIX && !url.pathname.startsWith(`${PREFIX}/`)) return false;
     const segments = url.pathname
       .slice(PREFIX.length + 1)
@@ -37,23 +38,23 @@ export function collectionRoutes(hub: Hub, collections: Collections): HttpRoute 
     if (rest.length > 0 || resource === undefined) return false;
     const name = assertCollectionName(rawName as string);
     if (resource === 'records' && rawId === undefined) {
-      await recordsRoute(req, res, url, collections, name, await principal());
+      await recordsRoute(req, res, collections, name, context);
       return true;
     }
     if (resource === 'records' && rawId !== undefined) {
-      await recordRoute(req, res, collections, name, assertRecordId(rawId), await principal());
+      await recordRoute(req, res, collections, name, assertRecordId(rawId), context);
       return true;
     }
     if (rawId !== undefined) return false;
     if (resource === 'live') {
       allow(req, 'GET');
-      const lastEventId = headerValue(req.headers['last-event-id']) ?? url.searchParams.get('lastEventId') ?? undefined;
+      const lastEventId = lastEventIdOf(req, url);
       await openLiveStream(
         hub,
         collections,
         req,
         res,
-        { collection: name, where: parseWhere(url.searchParams), lastEventId, clientAddress: req.socket.remoteAddress },
+        { collection: name, where: parseWhere(url.searchParams), lastEventId, clientAddress: context.clientAddress },
         await principal(),
       );
       return true;
@@ -69,19 +70,20 @@ export function collectionRoutes(hub: Hub, collections: Collections): HttpRoute 
 async function recordsRoute(
   req: IncomingMessage,
   res: ServerResponse,
-  url: URL,
   collections: Collections,
   name: string,
-  principal: Principal,
+  context: RequestContext,
 ): Promise<void> {
   allow(req, 'GET, POST');
+  const principal = await context.principal();
   if (req.method === 'POST') {
+    await context.countPublish();
     const body = await readJsonBody(req, collections.limits.maxRecordBytes);
     const { record } = await collections.insert(name, body, principal);
     sendRecord(res, 201, record, { Location: `${PREFIX}/${name}/records/${record.id}` });
     return;
   }
-  const query = parseListQuery(url.searchParams);
+  const query = parseListQuery(context.url.searchParams);
   sendJson(res, 200, await collections.list(name, query, principal));
 }
 
@@ -91,9 +93,12 @@ async function recordRoute(
   collections: Collections,
   name: string,
   id: string,
-  principal: Principal,
+  context: RequestContext,
 ): Promise<void> {
   allow(req, 'GET, PUT, PATCH, DELETE');
+  const principal = await context.principal();
+  // Every write appends an event to the log, like a publish.
+  if (req.method !== 'GET') await context.countPublish();
   switch (req.method) {
     case 'GET':
       sendRecord(res, 200, await collections.get(name, id, principal));

@@ -69,6 +69,15 @@ export const hubOptionsSchema = z.object({
   allowQueryToken: z.boolean().default(false),
   /** Open streams per identity (token `sub`, or address when anonymous) when auth is on. */
   maxStreamsPerClient: positiveInt.default(100),
+  /**
+   * Believe `X-Forwarded-For` / `X-Forwarded-Proto` from proxies in front of the hub:
+   * `true` for one, a number for a chain. Off, the socket's peer is the client.
+   */
+  trustProxy: z.union([z.boolean(), positiveInt.max(16)]).default(false),
+  /** Publishing writes per second per identity when auth is on (`/publish`, record writes); 0 for no limit. */
+  publishRate: z.number().min(0).max(1_000_000).default(20),
+  /** Writes an identity may make at once before `publishRate` applies. */
+  publishBurst: positiveInt.max(1_000_000).default(40),
   /** Log level when no logger is given. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

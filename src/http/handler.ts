@@ -5,8 +5,11 @@ import { OPEN_PRINCIPAL, type Principal } from '../auth/principal.js';
 import { SseHubError } from '../errors.js';
 import type { Hub } from '../hub/hub.js';
 import { sessionPath } from '../protocol/wire.js';
-import { credentialsOf } from './credentials.js';
+import { clientAddressOf, type TrustProxy } from './client-address.js';
+import { cookieValue, credentialsOf, TOKEN_COOKIE } from './credentials.js';
 import { NodeConnection } from './node-connection.js';
+import type { PublishLimit } from './publish-limit.js';
+import { guardRequest } from './request-guard.js';
 import { methodNotAllowed, readJsonBody, sendError, sendJson } from './respond.js';
 
 /**
@@ -15,6 +18,18 @@ import { methodNotAllowed, readJsonBody, sendError, sendJson } from './respond.j
  */
 export type PrincipalOf = () => Promise<Principal>;
 
+/** What the handler worked out about a request, handed to every route. */
+export interface RequestContext {
+  /** The request URL, with any `basePath` already stripped. */
+  readonly url: URL;
+  /** Who is asking (resolved once, on first call). */
+  readonly principal: PrincipalOf;
+  /** The client's address (`X-Forwarded-For` only with `trustProxy`): per-client quotas count by it. */
+  readonly clientAddress: string | undefined;
+  /** Counts one publishing write (an appended event) against the caller's rate; throws RATE_LIMITED past it. */
+  countPublish(): Promise<void>;
+}
+
 /**
  * A route that other features plug in (collections, the web app): returns true
  * when it handled the request. Thrown errors become JSON error responses.
@@ -22,8 +37,7 @@ export type PrincipalOf = () => Promise<Principal>;
 export type HttpRoute = (
   req: IncomingMessage,
   res: ServerResponse,
-  url: URL,
-  principal: PrincipalOf,
+  context: RequestContext,
 ) => Promise<boolean> | boolean;
 
 /** A node:http request listener; `next` makes it usable as Express/Connect middleware. */
@@ -42,6 +56,10 @@ export interface HandlerOptions {
   health?: () => Record<string, unknown>;
   /** Verifies tokens; without one every request is the open principal. */
   authenticator?: Authenticator | undefined;
+  /** Believe `X-Forwarded-For`/`-Proto` from this many proxies in front (docs/security.md#abuse-limits). */
+  trustProxy?: TrustProxy | undefined;
+  /** The per-identity publish rate; undefined for none (open mode). */
+  publishLimit?: PublishLimit | undefined;
   logger: Logger;
 }
 
@@ -53,17 +71,31 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
   const maxBody = hub.settings.maxEventBytes * 2 + 16 * 1024;
   const logInternal = (err: unknown) => options.logger.error({ err }, 'request failed');
 
+  const writeOrigins = options.corsOrigins?.filter((o) => o !== '*');
+  /**
+   * Listed origins may use the visitor's cookie (`Allow-Credentials`). `*` only
+   * serves requests without one and never allows credentials, so a page on any
+   * origin cannot read a signed-in visitor's streams.
+   */
   const corsHeaders = (req: IncomingMessage): Record<string, string> => {
     const origin = req.headers.origin;
     const allowed = options.corsOrigins;
-    if (!origin || !allowed || allowed.length === 0) return {};
-    if (!allowed.includes('*') && !allowed.includes(origin)) return {};
-    return {
-      'Access-Control-Allow-Origin': allowed.includes('*') ? '*' : origin,
-      'Access-Control-Allow-Headers': 'Content-Type, Last-Event-ID, Authorization',
+    if (!allowed || allowed.length === 0) return {};
+    const vary = { Vary: 'Origin' };
+    if (!origin) return vary;
+    const grant = {
+      'Access-Control-Allow-Headers': 'Content-Type, Last-Event-ID, Authorization, If-Match',
       'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
-      Vary: 'Origin',
+      'Access-Control-Expose-Headers': 'ETag, Location, Retry-After',
+      ...vary,
     };
+    if (allowed.includes(origin)) {
+      return { 'Access-Control-Allow-Origin': origin, 'Access-Control-Allow-Credentials': 'true', ...grant };
+    }
+    if (allowed.includes('*') && cookieValue(req.headers.cookie, TOKEN_COOKIE) === undefined) {
+      return { 'Access-Control-Allow-Origin': origin, ...grant };
+    }
+    return vary;
   };
 
   async function route(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): Promise<void> {
@@ -77,16 +109,24 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
     }
     const cors = corsHeaders(req);
     for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
-    if (req.method === 'OPTIONS' && Object.keys(cors).length > 0) {
+    if (req.method === 'OPTIONS' && cors['Access-Control-Allow-Origin'] !== undefined) {
       res.writeHead(204).end();
       return;
     }
+    guardRequest(req, writeOrigins);
     let resolved: Promise<Principal> | undefined;
     const principal: PrincipalOf = () => {
       resolved ??= authenticator
         ? authenticator.authenticate(credentialsOf(req, url))
         : Promise.resolve(OPEN_PRINCIPAL);
       return resolved;
+    };
+    const clientAddress = clientAddressOf(req, options.trustProxy);
+    const context: RequestContext = {
+      url,
+      principal,
+      clientAddress,
+      countPublish: async () => options.publishLimit?.(await principal(), clientAddress),
     };
     switch (url.pathname) {
       case '/events': {
@@ -95,7 +135,7 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
         const ticket = hub.admit(await principal(), {
           topics: url.searchParams.getAll('topic'),
           lastEventId: lastEventIdOf(req, url),
-          clientAddress: req.socket.remoteAddress,
+          clientAddress,
         });
         await hub.startStream(ticket, new NodeConnection(req, res));
         return;
@@ -103,6 +143,7 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
       case '/publish': {
         if (req.method !== 'POST') throw methodNotAllowed('POST');
         const who = await principal();
+        await context.countPublish();
         const body = await readJsonBody(req, maxBody);
         const event = await hub.publish(body as never, who);
         sendJson(res, 200, { id: event.id });
@@ -124,7 +165,7 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
       return;
     }
     for (const handle of routes) {
-      if (await handle(req, res, url, principal)) return;
+      if (await handle(req, res, context)) return;
     }
     if (next) {
       next();

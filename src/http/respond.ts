@@ -27,20 +27,19 @@ export function sendError(res: ServerResponse, err: unknown, onInternal?: (err: 
   }
   const headers: Record<string, string> =
     error.code === 'METHOD_NOT_ALLOWED' ? { Allow: String(error.details?.allow ?? '') } : {};
-  // 429 and 503 are both "not now": say when to come back so clients back off instead of hammering.
-  if (error.status === 503 || error.status === 429) headers['Retry-After'] = '1';
+  const retryAfter = error.details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') headers['Retry-After'] = String(retryAfter);
+  else if (error.status === 503 || error.status === 429) headers['Retry-After'] = '1';
   sendJson(res, error.status, error.toJSON(), headers);
 }
 
-/** Reads a JSON body up to `limit` bytes; rejects other media types and bad JSON. */
+/** Reads a JSON body up to `limit` bytes; rejects other or missing media types and bad JSON. */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   // A body parser in front of the hub (express.json(), say) has consumed the stream already.
   const parsed = (req as IncomingMessage & { body?: unknown }).body;
   if (parsed !== undefined && req.readableEnded) return parsed;
   const type = req.headers['content-type'];
-  // Required, not just checked when present: a browser sends a body without a Content-Type
-  // (a Blob) cross-site with no preflight, carrying the ssehub_token cookie (CSRF). A JSON
-  // Content-Type forces the CORS preflight, which only allowed origins pass.
+  // A missing type is refused too: text/plain and form posts are what pages on other origins can send unasked.
   if (type === undefined || !/^application\/(.+\+)?json\b/i.test(type)) {
     throw new SseHubError(
       'UNSUPPORTED_MEDIA_TYPE',

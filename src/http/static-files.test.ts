@@ -37,7 +37,13 @@ beforeAll(async () => {
   if (!route) throw new Error('expected a route');
   server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
-    if (!(await route(req, res, url, async () => OPEN_PRINCIPAL))) res.writeHead(404).end('nope');
+    const context = {
+      url,
+      principal: async () => OPEN_PRINCIPAL,
+      clientAddress: req.socket.remoteAddress,
+      countPublish: async () => {},
+    };
+    if (!(await route(req, res, context))) res.writeHead(404).end('nope');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -35,7 +35,7 @@ const HASHED = /[-.][A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;
 export function staticFilesRoute(root: string): HttpRoute | undefined {
   const base = resolve(root);
   if (!existsSync(resolve(base, 'index.html'))) return undefined;
-  return (req, res, url) => {
+  return (req, res, { url }) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const file = resolveFile(base, url.pathname);
     if (!file) return false;

@@ -7,7 +7,8 @@ export const TEST_SECRET = 'ssehub-test-secret-0123456789-abcdefghij';
 
 /** What a test token says. Times are seconds relative to now; `expiresIn: null` leaves `exp` out. */
 export interface TokenSpec {
-  sub?: string;
+  /** Default `alice`; null leaves `sub` out (such tokens are counted by client address). */
+  sub?: string | null;
   /** The `ssehub` claim; pass `claims.ssehub` instead to send a malformed one. */
   rights?: Partial<Rights>;
   claims?: Record<string, unknown>;
@@ -30,8 +31,8 @@ export async function signToken(alg: string, key: string | KeyObject, spec: Toke
   };
   const jwt = new SignJWT(payload)
     .setProtectedHeader({ alg, typ: 'JWT', ...(spec.kid !== undefined && { kid: spec.kid }) })
-    .setSubject(spec.sub ?? 'alice')
     .setIssuedAt(now);
+  if (spec.sub !== null) jwt.setSubject(spec.sub ?? 'alice');
   if (spec.expiresIn !== null) jwt.setExpirationTime(now + (spec.expiresIn ?? 3600));
   if (spec.notBefore !== undefined) jwt.setNotBefore(now + spec.notBefore);
   if (spec.issuer !== undefined) jwt.setIssuer(spec.issuer);
