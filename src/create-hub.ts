@@ -3,10 +3,12 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Logger, pino } from 'pino';
 import { Authenticator } from './auth/authenticator.js';
+import { guestSecret } from './auth/guest-secret.js';
 import type { Collections } from './collections/collections.js';
 import { type CollectionsOptions, createCollections } from './collections/create-collections.js';
 import { type HubConfig, type HubOptionsInput, parseHubOptions } from './config/hub-options.js';
 import { SseHubError } from './errors.js';
+import { guestRoute } from './http/guest-route.js';
 import { createRequestHandler, type HttpRoute, type RequestHandler } from './http/handler.js';
 import { createPublishLimit } from './http/publish-limit.js';
 import { staticFilesRoute } from './http/static-files.js';
@@ -82,8 +84,12 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
   if (redis && options.log) throw new SseHubError('INVALID_CONFIG', 'Pass either `redis` or `log`, not both');
   const log =
     options.log ?? (redis ? new RedisEventLog({ url: redis.url, prefix: redis.prefix, logger }) : defaultLog(config));
+  // Guest tokens are verified like any other HS256 token: with the configured secret, or one kept in the data dir.
+  const secret =
+    config.jwtSecret ??
+    (config.guestAuth ? guestSecret(config.ephemeral ? undefined : prepareDataDir(config.dataDir)) : undefined);
   // Built before anything opens: a bad key or pattern fails with INVALID_CONFIG here.
-  const authenticator = new Authenticator(config);
+  const authenticator = new Authenticator({ ...config, jwtSecret: secret });
   const hub = new Hub(
     log,
     {
@@ -105,7 +111,22 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
   // Collections first: a plugged-in catch-all (such as the web app) must not shadow /collections.
   // The message board (web/dist, built by `npm run build`) is served at `/` when present, last.
   const webApp = staticFilesRoute(fileURLToPath(new URL('../web/dist/', import.meta.url)));
-  const allRoutes = [...(collections ? [collections.route] : []), ...(routes ?? []), ...(webApp ? [webApp] : [])];
+  const guests =
+    config.guestAuth && secret !== undefined
+      ? guestRoute({
+          secret,
+          ttlMs: config.guestTokenTtlMs,
+          subscribe: config.guestSubscribe,
+          issuer: config.jwtIssuer,
+          audience: config.jwtAudience,
+        })
+      : undefined;
+  const allRoutes = [
+    ...(guests ? [guests] : []),
+    ...(collections ? [collections.route] : []),
+    ...(routes ?? []),
+    ...(webApp ? [webApp] : []),
+  ];
   const health = redis
     ? () => ({ redis: { url: safeUrl(redis.url), prefix: redis.prefix ?? DEFAULT_REDIS_PREFIX } })
     : undefined;

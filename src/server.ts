@@ -48,7 +48,7 @@ export interface RunningServer {
 /** Starts a standalone hub on node:http (what `ssehub serve` runs). */
 export async function serve(options: ServeOptions = {}): Promise<RunningServer> {
   const { port = 8080, host = DEFAULT_HOST, insecureOpen = false, ...hubOptions } = options;
-  const authConfigured = TokenVerifier.enabled(hubOptions);
+  const authConfigured = TokenVerifier.enabled(hubOptions) || hubOptions.guestAuth === true;
   assertSafeBind(host, authConfigured, insecureOpen);
   const hub = await createHub(hubOptions);
   if (!authConfigured && !isLoopbackHost(host)) {

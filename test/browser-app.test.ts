@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCollectionsFile } from '../src/collections/collections-file.js';
 import { createHub } from '../src/create-hub.js';
 import { type RunningServer, serve } from '../src/server.js';
+import { bearer, hsToken, TEST_SECRET } from './support/tokens.js';
 import { waitUntil } from './support/wait.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -20,7 +22,21 @@ let dir: string;
 let server: RunningServer | undefined;
 let browser: Browser;
 
-const start = (port = 0) => serve({ port, host: '127.0.0.1', dataDir: dir, logLevel: 'silent', retryMs: 200 });
+// As `npm start` runs it: guest sign-in, the board's schema and rules, messages readable signed out.
+const BOARD = readCollectionsFile(join(import.meta.dirname, '..', 'web', 'collections.json'));
+const start = (port = 0) =>
+  serve({
+    port,
+    host: '127.0.0.1',
+    dataDir: dir,
+    logLevel: 'silent',
+    retryMs: 200,
+    jwtSecret: TEST_SECRET,
+    guestAuth: true,
+    publicTopics: ['collections/messages'],
+    collections: BOARD,
+  });
+const adminToken = () => hsToken({ sub: 'api', rights: { subscribe: ['**'], publish: ['**'], admin: true } });
 
 async function connections(): Promise<number> {
   const res = await fetch(`${server!.url}/healthz`);
@@ -35,8 +51,17 @@ async function openApp(context: BrowserContext, author?: string): Promise<Page> 
   page.on('dialog', (dialog) => void dialog.accept());
   await page.goto(server!.url, { timeout: WAIT });
   await page.getByTestId('status').and(page.locator('[data-status=live]')).waitFor({ timeout: WAIT });
-  if (author) await page.getByTestId('author').fill(author);
+  if (author) await signIn(page, author);
   return page;
+}
+
+/** Signs the page's browser context in as a guest, unless another tab of the context already did. */
+async function signIn(page: Page, name: string): Promise<void> {
+  await page.getByTestId('author').or(page.getByTestId('signed-in-as')).first().waitFor({ timeout: WAIT });
+  if (await page.getByTestId('signed-in-as').isVisible()) return;
+  await page.getByTestId('author').fill(name);
+  await page.getByTestId('sign-in').click();
+  await page.getByTestId('signed-in-as').waitFor({ timeout: WAIT });
 }
 
 async function send(page: Page, text: string): Promise<void> {
@@ -112,7 +137,13 @@ describe.skipIf(!hasChromium)('browser: the message board', () => {
         'both pages notice',
       );
       const offline = await createHub({ dataDir: dir, logLevel: 'silent' });
-      await offline.collections!.insert('messages', { author: 'Cron', text: 'written while the hub was down' });
+      await offline.collections!.insert('messages', {
+        author: 'cron',
+        name: 'Cron',
+        text: 'written while the hub was down',
+      });
+      // A record of another shape, written past the schema: the board must still show everything else.
+      await offline.collections!.store.insert('messages', { title: 'no text field here' });
       await offline.close();
 
       // B's network goes away before the hub is back; A sends while B is disconnected.
@@ -126,6 +157,7 @@ describe.skipIf(!hasChromium)('browser: the message board', () => {
       await contextB.setOffline(false);
       await waitUntil(async () => (await status(b)) === 'live', WAIT, 'B live again');
       await expectMessages(b, expected);
+      expect(await b.getByTestId('foreign-record').count()).toBe(1);
 
       // Edit and delete in A show up in B.
       const id = await a
@@ -172,8 +204,8 @@ describe.skipIf(!hasChromium)('browser: the message board', () => {
       await leader.close();
       const res = await fetch(`${server!.url}/collections/messages/records`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ author: 'API', text: 'during the hand-over' }),
+        headers: { 'content-type': 'application/json', ...bearer(await adminToken()) },
+        body: JSON.stringify({ author: 'api', name: 'API', text: 'during the hand-over' }),
       });
       expect(res.status).toBe(201);
       await waitUntil(
@@ -193,14 +225,78 @@ describe.skipIf(!hasChromium)('browser: the message board', () => {
     }
   }, 120_000);
 
+  it('two guests edit only their own messages, enforced by the hub; a signed-out reader reads but cannot write', async () => {
+    const [ctxA, ctxB, ctxReader] = [
+      await browser.newContext(),
+      await browser.newContext(),
+      await browser.newContext(),
+    ];
+    try {
+      const a = await openApp(ctxA, 'Ann');
+      const b = await openApp(ctxB, 'Ben');
+      const reader = await openApp(ctxReader);
+      const before = await texts(a);
+      await send(a, 'by Ann');
+      await send(b, 'by Ben');
+      for (const page of [a, b, reader]) await expectMessages(page, [...before, 'by Ann', 'by Ben']);
+
+      // The UI offers editing only on one's own messages...
+      const annId = await a.locator('[data-testid=message]', { hasText: 'by Ann' }).getAttribute('data-id');
+      const benId = await b.locator('[data-testid=message]', { hasText: 'by Ben' }).getAttribute('data-id');
+      expect(await b.locator(`[data-testid=message][data-id="${annId}"]`).getByTestId('edit').count()).toBe(0);
+      expect(await a.locator(`[data-testid=message][data-id="${benId}"]`).getByTestId('edit').count()).toBe(0);
+      expect(await a.locator(`[data-testid=message][data-id="${annId}"]`).getByTestId('edit').count()).toBe(1);
+      expect(await reader.getByTestId('composer-text').isDisabled()).toBe(true);
+
+      // ...but the hub is what refuses: the same requests sent from the pages, with their cookies.
+      const attempt = (page: Page, method: string, path: string, body?: unknown) =>
+        page.evaluate(
+          async ({ method, path, body }) => {
+            const res = await fetch(path, {
+              method,
+              credentials: 'same-origin',
+              headers: { 'content-type': 'application/json' },
+              ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+            });
+            return { status: res.status, code: ((await res.json()) as { error?: { code: string } }).error?.code };
+          },
+          { method, path, body },
+        );
+      const annPath = `/collections/messages/records/${annId}`;
+      expect(await attempt(b, 'PATCH', annPath, { text: 'Ben was here' })).toEqual({ status: 403, code: 'FORBIDDEN' });
+      expect(await attempt(b, 'DELETE', annPath)).toEqual({ status: 403, code: 'FORBIDDEN' });
+      // Writing as someone else: the author field must be the writer's own identity.
+      const annSub = await a.evaluate(async () => ((await (await fetch('/auth/guest')).json()) as { sub: string }).sub);
+      expect(
+        await attempt(b, 'POST', '/collections/messages/records', { author: annSub, name: 'Ann', text: 'forged' }),
+      ).toEqual({
+        status: 403,
+        code: 'FORBIDDEN',
+      });
+      expect(
+        await attempt(reader, 'POST', '/collections/messages/records', { author: 'x', name: 'X', text: 'anon' }),
+      ).toEqual({
+        status: 401,
+        code: 'TOKEN_MISSING',
+      });
+      expect((await attempt(a, 'PATCH', annPath, { text: 'by Ann, edited' })).status).toBe(200);
+      for (const page of [a, b, reader]) await expectMessages(page, [...before, 'by Ann, edited', 'by Ben']);
+      const stored = await (await fetch(`${server!.url}${annPath}`)).json();
+      expect(stored.data.text).toBe('by Ann, edited');
+    } finally {
+      for (const context of [ctxA, ctxB, ctxReader]) await context.close();
+    }
+  }, 90_000);
+
   it('looks right on a phone-sized screen (test-results/app.png)', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 760 }, deviceScaleFactor: 2 });
     try {
       const page = await openApp(context, 'Ada');
       await send(page, 'Morning all! Standup moved to 10:30.');
-      const other = await openApp(context, 'Grace');
+      const otherContext = await browser.newContext();
+      const other = await openApp(otherContext, 'Grace');
       await send(other, 'Thanks, see you there. Can someone share the agenda?');
-      await page.getByTestId('author').blur();
+      await otherContext.close();
       await page.locator('[data-testid=message]').last().waitFor({ timeout: WAIT });
       mkdirSync('test-results', { recursive: true });
       await page.screenshot({ path: 'test-results/app.png' });

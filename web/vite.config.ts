@@ -21,6 +21,7 @@ export default defineConfig({
       '/publish': 'http://127.0.0.1:8080',
       '/collections': 'http://127.0.0.1:8080',
       '/healthz': 'http://127.0.0.1:8080',
+      '/auth': 'http://127.0.0.1:8080',
     },
   },
 });

@@ -40,6 +40,8 @@ interface ServeFlags {
   publicTopics?: string;
   allowQueryToken?: boolean;
   maxStreamsPerClient?: number;
+  guestAuth?: boolean;
+  guestTtl?: number;
 }
 
 export function serveCommand(): Command {
@@ -166,6 +168,16 @@ export function serveCommand(): Command {
       new Option('--allow-query-token', 'accept ?access_token= (URLs end up in logs)').env('SSEHUB_ALLOW_QUERY_TOKEN'),
     )
     .addOption(
+      new Option('--guest-auth', 'guest sign-in by name at /auth/guest (the message board uses it)').env(
+        'SSEHUB_GUEST_AUTH',
+      ),
+    )
+    .addOption(
+      new Option('--guest-ttl <duration>', 'lifetime of a guest token (default 12h)')
+        .env('SSEHUB_GUEST_TTL')
+        .argParser(durationArg),
+    )
+    .addOption(
       new Option('--max-streams-per-client <n>', 'open streams per token sub (or address when anonymous) (default 100)')
         .env('SSEHUB_MAX_STREAMS_PER_CLIENT')
         .argParser(positiveIntArg),
@@ -244,6 +256,8 @@ function authOptions(flags: ServeFlags, command: Command): Partial<ServeOptions>
       allowQueryToken: envSwitch(command, 'allowQueryToken', 'SSEHUB_ALLOW_QUERY_TOKEN'),
     }),
     ...(flags.maxStreamsPerClient !== undefined && { maxStreamsPerClient: flags.maxStreamsPerClient }),
+    ...(flags.guestAuth !== undefined && { guestAuth: envSwitch(command, 'guestAuth', 'SSEHUB_GUEST_AUTH') }),
+    ...(flags.guestTtl !== undefined && { guestTokenTtlMs: flags.guestTtl }),
   };
 }
 

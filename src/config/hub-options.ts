@@ -78,6 +78,15 @@ export const hubOptionsSchema = z.object({
   publishRate: z.number().min(0).max(1_000_000).default(20),
   /** Writes an identity may make at once before `publishRate` applies. */
   publishBurst: positiveInt.max(1_000_000).default(40),
+  /**
+   * Guest sign-in by name at `/auth/guest` (the message board uses it). Tokens are
+   * signed with `jwtSecret`, or a secret created in the data directory.
+   */
+  guestAuth: z.boolean().default(false),
+  /** Lifetime of a guest token. */
+  guestTokenTtlMs: positiveInt.min(60_000).default(12 * 3_600_000),
+  /** Topic patterns guests may subscribe to (collection read rules still apply to records). */
+  guestSubscribe: z.array(z.string().min(1)).default(['collections/**']),
   /** Log level when no logger is given. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -5,7 +5,7 @@ import { OPEN_PRINCIPAL, type Principal } from '../auth/principal.js';
 import { SseHubError } from '../errors.js';
 import type { Hub } from '../hub/hub.js';
 import { sessionPath } from '../protocol/wire.js';
-import { clientAddressOf, type TrustProxy } from './client-address.js';
+import { clientAddressOf, isSecureRequest, type TrustProxy } from './client-address.js';
 import { cookieValue, credentialsOf, TOKEN_COOKIE } from './credentials.js';
 import { NodeConnection } from './node-connection.js';
 import type { PublishLimit } from './publish-limit.js';
@@ -26,6 +26,8 @@ export interface RequestContext {
   readonly principal: PrincipalOf;
   /** The client's address (`X-Forwarded-For` only with `trustProxy`): per-client quotas count by it. */
   readonly clientAddress: string | undefined;
+  /** The request came over TLS (directly, or per `X-Forwarded-Proto` from a trusted proxy): cookies get `Secure`. */
+  readonly secure: boolean;
   /** Counts one publishing write (an appended event) against the caller's rate; throws RATE_LIMITED past it. */
   countPublish(): Promise<void>;
 }
@@ -126,6 +128,7 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
       url,
       principal,
       clientAddress,
+      secure: isSecureRequest(req, options.trustProxy),
       countPublish: async () => options.publishLimit?.(await principal(), clientAddress),
     };
     switch (url.pathname) {

@@ -41,6 +41,7 @@ beforeAll(async () => {
       url,
       principal: async () => OPEN_PRINCIPAL,
       clientAddress: req.socket.remoteAddress,
+      secure: false,
       countPublish: async () => {},
     };
     if (!(await route(req, res, context))) res.writeHead(404).end('nope');
