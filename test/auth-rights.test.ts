@@ -172,7 +172,10 @@ describe('per-client stream quota', () => {
     const { session } = JSON.parse(s.events.find((e) => e.type === 'session')?.data as string) as { session: string };
     // A refused refresh (rights that permit none of the stream's topics) leaves the quota as it was.
     const narrower = await hsToken({ sub: 'alice', rights: { subscribe: ['news/*'] } });
-    const refused = await fetch(`${hub.url}/events/sessions/${session}`, { method: 'POST', headers: bearer(narrower) });
+    const refused = await fetch(`${hub.url}/events/sessions/${session}`, {
+      method: 'POST',
+      headers: { ...bearer(narrower), 'content-type': 'application/json' },
+    });
     expect([refused.status, ((await refused.json()) as { error: { code: string } }).error.code]).toEqual([
       403,
       'FORBIDDEN',
@@ -180,7 +183,10 @@ describe('per-client stream quota', () => {
     expect((await stream(hub, ['chat/*'], { headers: bearer(narrower) })).status).toBe(403);
     expect((await stream(hub, ['news/*'], { headers: bearer(narrower) })).status).toBe(429);
     const fresh = await hsToken({ sub: 'alice', rights, expiresIn: 7200 });
-    const res = await fetch(`${hub.url}/events/sessions/${session}`, { method: 'POST', headers: bearer(fresh) });
+    const res = await fetch(`${hub.url}/events/sessions/${session}`, {
+      method: 'POST',
+      headers: { ...bearer(fresh), 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(200);
     // Still one stream's worth of quota: a second stream is refused, the refreshed one keeps receiving.
     const second = await stream(hub, ['chat/*'], { headers: bearer(fresh) });
