@@ -66,3 +66,42 @@ describe('collection rules (CEL)', () => {
     expect(compileError(['true'])?.code).toBe('INVALID_CONFIG');
   });
 });
+
+describe('authKey: which claims a rule can tell apart', () => {
+  const key = (rule: string, auth: Record<string, unknown> | null) =>
+    compileRules({ read: rule }, 'r').authKey('read', auth);
+
+  it('is equal for identities whose claims the rule reads agree, different otherwise', () => {
+    const rule = 'record.data.room in auth.rooms';
+    expect(key(rule, { sub: 'ada', rooms: ['a'] })).toBe(key(rule, { sub: 'bob', rooms: ['a'], extra: 1 }));
+    expect(key(rule, { sub: 'ada', rooms: ['a'] })).not.toBe(key(rule, { sub: 'ada', rooms: ['b'] }));
+    // A missing claim and a null claim can evaluate differently (has()): they must not share.
+    expect(key(rule, { sub: 'ada' })).not.toBe(key(rule, { sub: 'ada', rooms: null }));
+    expect(key(rule, null)).not.toBe(key(rule, {}));
+  });
+
+  it('follows every field the rule reads, including inside has() and null checks', () => {
+    const rule = 'auth != null && (has(auth.role) && auth.role == "mod" || record.data.author == auth.sub)';
+    expect(key(rule, { sub: 'ada', role: 'mod' })).not.toBe(key(rule, { sub: 'bob', role: 'mod' }));
+    expect(key(rule, { sub: 'ada', role: 'mod', rooms: ['x'] })).toBe(key(rule, { sub: 'ada', role: 'mod' }));
+  });
+
+  it('falls back to the whole claims when the rule uses auth in another way', () => {
+    const rule = 'auth["rooms"].size() > 0';
+    expect(key(rule, { sub: 'ada', rooms: ['a'] })).not.toBe(key(rule, { sub: 'bob', rooms: ['a'] }));
+  });
+
+  it('agrees with evaluation: equal keys never give different answers', () => {
+    const rules = compileRules({ read: 'has(auth.rooms) && record.data.room in auth.rooms' }, 'r');
+    const claims = [{ rooms: ['a'] }, { rooms: ['a'], sub: 'x' }, { rooms: ['b'] }, {}, { rooms: [] }];
+    const records = ['a', 'b'].map((room) => ({ data: { room } }));
+    for (const x of claims) {
+      for (const y of claims) {
+        if (rules.authKey('read', x) !== rules.authKey('read', y)) continue;
+        for (const record of records) {
+          expect(rules.allows('read', { auth: x, record })).toBe(rules.allows('read', { auth: y, record }));
+        }
+      }
+    }
+  });
+});

@@ -38,14 +38,37 @@ function celEnvironment(): Environment {
   return environment;
 }
 
+/**
+ * Which claims a rule reads: the fields of `auth.<field>` (and `has(auth.<field>)`),
+ * or `whole` when it uses `auth` in any other way (passes it along, indexes it).
+ * Comparing `auth` with null only reads whether there is a token.
+ */
+type AuthUse = { whole: true } | { whole: false; fields: readonly string[] };
+
 /** A set of compiled rules: parsed and type-checked once, evaluated many times. */
 export class CompiledRules {
-  readonly #programs = new Map<RuleAction, { source: string; program: Program; reported: boolean }>();
+  readonly #programs = new Map<RuleAction, { source: string; program: Program; authUse: AuthUse; reported: boolean }>();
   readonly #onError: RuleErrorReporter | undefined;
 
   constructor(programs: Iterable<[RuleAction, string, Program]>, onError?: RuleErrorReporter) {
-    for (const [action, source, program] of programs) this.#programs.set(action, { source, program, reported: false });
+    for (const [action, source, program] of programs) {
+      this.#programs.set(action, { source, program, authUse: authUseOf(program), reported: false });
+    }
     this.#onError = onError;
+  }
+
+  /**
+   * A key equal for two sets of claims whenever the rule for `action` cannot tell
+   * them apart: built from the claims the rule reads. Identities whose relevant
+   * claims agree (the same rooms, the same role) share one evaluation per record.
+   */
+  authKey(action: RuleAction, auth: Claims | null): string {
+    const entry = this.#programs.get(action);
+    if (!entry) return '';
+    if (auth === null) return 'null';
+    const use = entry.authUse;
+    if (use.whole) return JSON.stringify(auth);
+    return JSON.stringify(use.fields.map((f) => (Object.hasOwn(auth, f) ? [auth[f]] : [])));
   }
 
   /** Whether a rule is configured for `action` (without one the action is admin-only). */
@@ -102,6 +125,46 @@ export function compileRules(sources: unknown, label: string, onError?: RuleErro
     programs.push([action as RuleAction, source, compileOne(source, `${label}.${action}`)]);
   }
   return new CompiledRules(programs, onError);
+}
+
+interface CelNode {
+  op: string;
+  args: unknown;
+}
+
+function isNode(value: unknown): value is CelNode {
+  return typeof value === 'object' && value !== null && typeof (value as CelNode).op === 'string';
+}
+
+const isAuth = (node: unknown): boolean => isNode(node) && node.op === 'id' && node.args === 'auth';
+const isNull = (node: unknown): boolean => isNode(node) && node.op === 'value' && node.args === null;
+
+/** Walks the parsed rule for its uses of `auth` (see {@link AuthUse}). */
+function authUseOf(program: Program): AuthUse {
+  const fields = new Set<string>();
+  let whole = false;
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item);
+      return;
+    }
+    if (!isNode(value)) return;
+    const args = value.args;
+    if (value.op === 'id') {
+      if (args === 'auth') whole = true; // reached only for uses not recognised below
+      return;
+    }
+    if (value.op === '.' && Array.isArray(args) && isAuth(args[0]) && typeof args[1] === 'string') {
+      fields.add(args[1]);
+      return;
+    }
+    if ((value.op === '==' || value.op === '!=') && Array.isArray(args) && args.length === 2) {
+      if ((isAuth(args[0]) && isNull(args[1])) || (isNull(args[0]) && isAuth(args[1]))) return;
+    }
+    visit(args);
+  };
+  visit((program as unknown as { ast: unknown }).ast);
+  return whole ? { whole: true } : { whole: false, fields: [...fields].sort() };
 }
 
 function compileOne(source: string, name: string): Program {

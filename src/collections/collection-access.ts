@@ -69,6 +69,16 @@ export class CollectionAccess {
     return (record) => rules.allows('read', { auth, record });
   }
 
+  /**
+   * Equal for two principals whose read filters agree on every record: the claims
+   * the read rule reads, not the whole identity, so streams of identities the rule
+   * cannot tell apart share one view and one evaluation per change.
+   */
+  readKey(principal: Principal, collection: string): string {
+    if (CollectionAccess.bypasses(principal)) return '*';
+    return this.#rules.get(collection)?.authKey('read', principal.claims) ?? 'none';
+  }
+
   #refusal(principal: Principal, action: RuleAction, collection: string) {
     const why = this.#rules.get(collection)?.has(action)
       ? 'is not permitted for this identity'

@@ -41,8 +41,8 @@ function liveView(access: CollectionAccess, principal: Principal, scope: LiveSco
   const visible = (record: CollectionRecord) =>
     (!filtered || matchesWhere(record.data, where)) && (!readable || readable(record));
   return {
-    // Principals that bypass rules all see the same: one key for them.
-    key: `live|${readable ? principal.key : '*'}|${scope.collection}|${JSON.stringify(where)}`,
+    // Principals the read rule cannot tell apart see the same: one key (and one evaluation) for them.
+    key: `live|${access.readKey(principal, scope.collection)}|${scope.collection}|${JSON.stringify(where)}`,
     apply: (event) => {
       const change = changeOf(event);
       return change?.collection === scope.collection ? present(event, change, visible) : undefined;

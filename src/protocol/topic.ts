@@ -65,6 +65,13 @@ export function compilePattern(pattern: string): TopicMatcher {
   const parts = pattern.split('/');
   const rest = parts[parts.length - 1] === '**';
   const fixed = rest ? parts.slice(0, -1) : parts;
+  if (rest && !fixed.includes('*')) {
+    // `a/b/**`: a prefix test, no split (rights such as `collections/**` are checked per group and event).
+    const prefix = fixed.join('/');
+    if (prefix === '') return () => true;
+    const withSlash = `${prefix}/`;
+    return (topic) => topic === prefix || topic.startsWith(withSlash);
+  }
   return (topic) => {
     const segments = topic.split('/');
     if (rest ? segments.length < fixed.length : segments.length !== fixed.length) return false;
