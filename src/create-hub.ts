@@ -105,6 +105,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
     routes: allRoutes,
     corsOrigins: config.corsOrigins,
     basePath: config.basePath,
+    allowedHosts: config.allowedHosts,
     logger,
     ...(health && { health }),
   });

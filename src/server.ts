@@ -1,7 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { socketLimit } from './config/open-file-limit.js';
 import { type CreateHubOptions, createHub, type SseHub } from './create-hub.js';
 import { SseHubError } from './errors.js';
+import { answerClientError } from './http/client-error.js';
+import { allowedHostsForBind } from './http/host-check.js';
 
 export interface ServeOptions extends CreateHubOptions {
   port?: number;
@@ -20,8 +23,12 @@ export interface RunningServer {
 /** Starts a standalone hub on node:http (what `ssehub serve` runs). */
 export async function serve(options: ServeOptions = {}): Promise<RunningServer> {
   const { port = 8080, host = '0.0.0.0', ...hubOptions } = options;
-  const hub = await createHub(hubOptions);
+  const allowedHosts = allowedHostsForBind(host, hubOptions.allowedHosts);
+  const hub = await createHub({ ...hubOptions, ...(allowedHosts ? { allowedHosts } : { allowedHosts: ['*'] }) });
   const server = createServer({ keepAliveTimeout: 5_000 }, hub.handler);
+  server.on('clientError', answerClientError);
+  // Past this, node closes new sockets at once, before accept() would fail for lack of descriptors.
+  server.maxConnections = socketLimit();
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -22,6 +22,9 @@ interface ServeFlags {
   maxConnections?: number;
   maxEventSize?: number;
   cors?: string;
+  allowedHosts?: string;
+  recentEventsSize?: number;
+  maxUnsent?: number;
   logLevel: string;
   redis?: string;
   redisPrefix?: string;
@@ -75,7 +78,7 @@ export function serveCommand(): Command {
         .argParser(durationArg),
     )
     .addOption(
-      new Option('--max-connections <n>', 'refuse streams beyond this many')
+      new Option('--max-connections <n>', 'refuse streams beyond this many (default: open-file limit less 10%)')
         .env('SSEHUB_MAX_CONNECTIONS')
         .argParser(positiveIntArg),
     )
@@ -83,6 +86,22 @@ export function serveCommand(): Command {
       new Option('--max-event-size <size>', 'largest event data accepted (default 256kb)')
         .env('SSEHUB_MAX_EVENT_SIZE')
         .argParser(sizeArg),
+    )
+    .addOption(
+      new Option('--max-unsent <size>', 'memory for snapshots clients have not read yet, all streams (default 128mb)')
+        .env('SSEHUB_MAX_UNSENT')
+        .argParser(sizeArg),
+    )
+    .addOption(
+      new Option('--recent-events-size <size>', 'memory for the recent-events cache serving resumes (default 64mb)')
+        .env('SSEHUB_RECENT_EVENTS_SIZE')
+        .argParser(sizeArg),
+    )
+    .addOption(
+      new Option(
+        '--allowed-hosts <names>',
+        'comma-separated Host names answered besides localhost (checked when bound to loopback, or when set), or *',
+      ).env('SSEHUB_ALLOWED_HOSTS'),
     )
     .addOption(new Option('--cors <origins>', 'comma-separated origins allowed from browsers, or *').env('SSEHUB_CORS'))
     .addOption(
@@ -133,6 +152,9 @@ export function serveCommand(): Command {
         ...(flags.maxLifetime !== undefined && { maxConnectionLifetimeMs: flags.maxLifetime }),
         ...(flags.maxConnections !== undefined && { maxConnections: flags.maxConnections }),
         ...(flags.maxEventSize !== undefined && { maxEventBytes: flags.maxEventSize }),
+        ...(flags.maxUnsent !== undefined && { maxUnsentBytes: flags.maxUnsent }),
+        ...(flags.recentEventsSize !== undefined && { recentEventsBytes: flags.recentEventsSize }),
+        ...(flags.allowedHosts !== undefined && { allowedHosts: splitList(flags.allowedHosts) }),
         ...(flags.cors !== undefined && { corsOrigins: flags.cors.split(',').map((o) => o.trim()) }),
         logLevel: flags.logLevel as never,
         ...(flags.redis !== undefined && { redis: { url: flags.redis, prefix: flags.redisPrefix } }),
@@ -142,6 +164,7 @@ export function serveCommand(): Command {
       logger.info(
         {
           url: running.url,
+          maxConnections: running.hub.config.maxConnections,
           log: flags.redis ? `redis (prefix ${flags.redisPrefix})` : flags.ephemeral ? '(memory)' : flags.dataDir,
           ...(cluster.isWorker && { worker: cluster.worker?.id }),
         },
@@ -160,6 +183,13 @@ export function serveCommand(): Command {
       process.once('SIGTERM', () => stop('SIGTERM'));
       process.once('SIGINT', () => stop('SIGINT'));
     });
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 export function describeStartupError(err: unknown): string {

@@ -5,6 +5,7 @@ import { encodeMessageBytes } from '../protocol/encoder.js';
 import type { WhereFilter } from './collection-record.js';
 import type { Collections } from './collections.js';
 import { collectionTopic } from './names.js';
+import { sendSnapshotFrame } from './snapshot-sender.js';
 
 /** The SSE event type of the first frame of a live stream. */
 export const SNAPSHOT_EVENT = 'snapshot';
@@ -43,27 +44,37 @@ export async function openLiveStream(
     await hub.subscribe(new NodeConnection(req, res), { topics, lastEventId });
     return;
   }
-  // Taken before the headers: SNAPSHOT_TOO_LARGE still answers as a JSON error.
+  // Taken before the headers: SNAPSHOT_TOO_LARGE and HUB_BUSY still answer as JSON errors.
   let snapshot = await collections.snapshot(live.collection, live.where);
-  const connection = new NodeConnection(req, res);
-  for (let attempt = 1; ; attempt++) {
-    connection.write(
-      encodeMessageBytes({
-        id: snapshot.position,
-        event: SNAPSHOT_EVENT,
-        data: JSON.stringify({ records: snapshot.records, position: snapshot.position }),
-      }),
-    );
-    // Let a large snapshot reach the client before live events count against the connection's buffer bound.
-    if (res.writableNeedDrain) await new Promise<void>((resolve) => connection.onDrain(resolve));
-    if (res.destroyed || res.writableEnded) return;
-    // Only microtasks run from this check to the subscription's own, so retention cannot cut in between.
-    if ((await hub.resumeProblem(snapshot.position)) === undefined) break;
-    if (attempt === SNAPSHOT_ATTEMPTS) {
-      connection.end(); // the client reconnects and starts over
-      return;
+  let frame = snapshotFrame(snapshot);
+  const lease = hub.unsent.reserve(frame.length);
+  try {
+    const connection = new NodeConnection(req, res);
+    const open = () => !res.destroyed && !res.writableEnded;
+    for (let attempt = 1; ; attempt++) {
+      // Sent as the socket drains, so live events start only after the snapshot is out.
+      if (!(await sendSnapshotFrame(connection, frame, hub.settings.maxBufferBytes, open))) return;
+      // Only microtasks run from this check to the subscription's own, so retention cannot cut in between.
+      if ((await hub.resumeProblem(snapshot.position)) === undefined) break;
+      if (attempt === SNAPSHOT_ATTEMPTS) {
+        connection.end(); // the client reconnects and starts over
+        return;
+      }
+      snapshot = await collections.snapshot(live.collection, live.where);
+      frame = snapshotFrame(snapshot);
+      lease.resize(frame.length);
     }
-    snapshot = await collections.snapshot(live.collection, live.where);
+    lease.release();
+    await hub.subscribe(connection, { topics, lastEventId: snapshot.position });
+  } finally {
+    lease.release();
   }
-  await hub.subscribe(connection, { topics, lastEventId: snapshot.position });
+}
+
+function snapshotFrame(snapshot: { records: unknown; position: string }): Buffer {
+  return encodeMessageBytes({
+    id: snapshot.position,
+    event: SNAPSHOT_EVENT,
+    data: JSON.stringify({ records: snapshot.records, position: snapshot.position }),
+  });
 }

@@ -2,8 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { SseHubError } from '../errors.js';
 import type { Hub } from '../hub/hub.js';
+import { createHostCheck } from './host-check.js';
 import { NodeConnection } from './node-connection.js';
 import { methodNotAllowed, readJsonBody, sendError, sendJson } from './respond.js';
+import { applySecurityHeaders, removeSecurityHeaders } from './security-headers.js';
 
 /**
  * A route that other features plug in (collections, the web app): returns true
@@ -23,6 +25,8 @@ export interface HandlerOptions {
    * it (Fastify, plain node:http routing): `/realtime` serves `/realtime/events`.
    */
   basePath?: string | undefined;
+  /** Host names answered besides loopback ones (403 for others); undefined: no Host check. */
+  allowedHosts?: readonly string[] | undefined;
   /** Extra readiness facts for /healthz (e.g. the Redis connection). */
   health?: () => Record<string, unknown>;
   logger: Logger;
@@ -34,6 +38,7 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
   const basePath = options.basePath?.replace(/\/+$/, '') || undefined;
   const maxBody = hub.settings.maxEventBytes * 2 + 16 * 1024;
   const logInternal = (err: unknown) => options.logger.error({ err }, 'request failed');
+  const checkHost = createHostCheck(options.allowedHosts);
 
   const corsHeaders = (req: IncomingMessage): Record<string, string> => {
     const origin = req.headers.origin;
@@ -50,13 +55,18 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
 
   async function route(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://hub.local');
+    applySecurityHeaders(res);
     if (basePath) {
       if (url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) {
-        if (next) return next();
+        if (next) {
+          removeSecurityHeaders(res);
+          return next();
+        }
         throw new SseHubError('NOT_FOUND', `No route for ${req.method} ${url.pathname}`);
       }
       url.pathname = url.pathname.slice(basePath.length) || '/';
     }
+    checkHost?.(req);
     const cors = corsHeaders(req);
     for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
     if (req.method === 'OPTIONS' && Object.keys(cors).length > 0) {
@@ -94,6 +104,7 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
       if (await handle(req, res, url)) return;
     }
     if (next) {
+      removeSecurityHeaders(res);
       next();
       return;
     }

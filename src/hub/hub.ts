@@ -11,6 +11,7 @@ import { RecentEvents } from './recent-events.js';
 import { type ResetReason, resetFrame } from './reset.js';
 import { type CloseReason, Subscriber } from './subscriber.js';
 import { normalizePatterns, SubscriptionIndex, type TopicGroup } from './subscription-index.js';
+import { UnsentBudget } from './unsent-budget.js';
 
 export interface HubSettings {
   heartbeatMs: number;
@@ -22,6 +23,10 @@ export interface HubSettings {
   maxTopicsPerConnection: number;
   maxTopicsPerEvent: number;
   recentEvents: number;
+  /** Byte bound of the recent-events cache (unbounded if unset). */
+  recentEventsBytes?: number | undefined;
+  /** Global cap on unsent snapshot bytes (see UnsentBudget); unbounded if unset. */
+  maxUnsentBytes?: number | undefined;
   retention: { maxEvents: number | undefined; maxAgeMs: number | undefined };
   retentionIntervalMs: number;
 }
@@ -37,6 +42,8 @@ export interface HubStats {
   published: number;
   delivered: number;
   slowConsumerDisconnects: number;
+  recentEventsBytes?: number;
+  unsentBytes?: number;
 }
 
 const REPLAY_PAGE = 500;
@@ -55,6 +62,8 @@ export class Hub {
   readonly #logger: Logger;
   readonly #index = new SubscriptionIndex();
   readonly #recent: RecentEvents;
+  /** Memory held for data sockets have not taken yet, beyond each stream's own bound. */
+  readonly unsent: UnsentBudget;
   readonly #heartbeat = encodeComment();
   readonly #retryFrame: Buffer;
   #queue: EncodedEvent[] = [];
@@ -69,7 +78,8 @@ export class Hub {
     this.log = log;
     this.settings = settings;
     this.#logger = logger;
-    this.#recent = new RecentEvents(settings.recentEvents);
+    this.#recent = new RecentEvents(settings.recentEvents, settings.recentEventsBytes);
+    this.unsent = new UnsentBudget(settings.maxUnsentBytes ?? Number.POSITIVE_INFINITY);
     this.#retryFrame = encodeMessageBytes({ retry: settings.retryMs });
   }
 
@@ -90,7 +100,12 @@ export class Hub {
   }
 
   stats(): HubStats {
-    return { ...this.#stats, connections: this.#index.size };
+    return {
+      ...this.#stats,
+      connections: this.#index.size,
+      recentEventsBytes: this.#recent.bytes,
+      unsentBytes: this.unsent.used,
+    };
   }
 
   /** Appends one event; resolves with it once the log holds it durably. */
