@@ -44,11 +44,14 @@ export async function openLiveStream(
     await hub.subscribe(new NodeConnection(req, res), { topics, lastEventId });
     return;
   }
-  // Taken before the headers: SNAPSHOT_TOO_LARGE and HUB_BUSY still answer as JSON errors.
-  let snapshot = await collections.snapshot(live.collection, live.where);
-  let frame = snapshotFrame(snapshot);
-  const lease = hub.unsent.reserve(frame.length);
+  // Reserved before reading, at the most a snapshot may hold, then trimmed to its frame:
+  // reading and encoding count against the hub's unsent budget too, and a refused
+  // request costs nothing. Before the headers, so HUB_BUSY answers as a JSON 503.
+  const lease = hub.unsent.reserve(Math.min(collections.limits.maxSnapshotBytes, hub.unsent.limit));
   try {
+    let snapshot = await collections.snapshot(live.collection, live.where);
+    let frame = snapshotFrame(snapshot);
+    lease.resize(frame.length);
     const connection = new NodeConnection(req, res);
     const open = () => !res.destroyed && !res.writableEnded;
     for (let attempt = 1; ; attempt++) {
