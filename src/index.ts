@@ -25,6 +25,7 @@ export { SqliteCollectionStore } from './collections/sqlite-collection-store.js'
 export type { HubConfig, HubOptionsInput } from './config/hub-options.js';
 export { type CreateHubOptions, createHub, type RedisConfig, type SseHub } from './create-hub.js';
 export { type ErrorCode, errorStatus, SseHubError } from './errors.js';
+export { answerClientError } from './http/client-error.js';
 export type { HttpRoute, RequestHandler } from './http/handler.js';
 export { NodeConnection } from './http/node-connection.js';
 export type { Connection } from './hub/connection.js';
@@ -36,6 +37,7 @@ export type { EventInput, EventLog, LogPosition, RetentionPolicy, StoredEvent } 
 export { MemoryEventLog } from './log/memory-log.js';
 export { RedisEventLog, type RedisLogOptions } from './log/redis-log.js';
 export { SqliteEventLog } from './log/sqlite-log.js';
+export { CONTROL_EVENT_TYPES } from './protocol/control-events.js';
 export { encodeComment, encodeMessage, type SseMessage } from './protocol/encoder.js';
 export { type ParsedEvent, SseParser } from './protocol/parser.js';
 export { assertTopic, assertTopicPattern, compilePattern } from './protocol/topic.js';

@@ -272,15 +272,18 @@ export class Hub {
     }
   }
 
-  /** Heartbeats for quiet streams and the maximum connection lifetime. */
+  /** Heartbeats for quiet streams, the maximum connection lifetime, and the bytes streams have queued. */
   #sweep(): void {
     const now = Date.now();
     const quietSince = now - this.settings.heartbeatMs;
+    let queued = 0;
     for (const subscriber of [...this.#index.subscribers()]) {
       if (now >= subscriber.expiresAt) this.#release(subscriber, 'lifetime');
       else if (subscriber.state === 'live' && subscriber.lastWriteAt <= quietSince)
         subscriber.write(this.#heartbeat, now);
+      if (subscriber.state !== 'closed') queued += subscriber.connection.bufferedBytes;
     }
+    this.unsent.streamBytes = queued;
   }
 
   async #trim(): Promise<void> {
