@@ -2,6 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { defaultMaxConnections } from '../src/config/open-file-limit.js';
 import { type ChildHub, startChildHub } from './support/child-hub.js';
+import { MB, rssOf } from './support/process-memory.js';
 import { rawRequest } from './support/raw-http.js';
 import { publish } from './support/sse-stream.js';
 import { tempDir } from './support/temp-dir.js';
@@ -53,6 +54,7 @@ describe('connection flood at the open-file limit', () => {
     expect(max).toBe(defaultMaxConnections(OPEN_FILES));
     expect(max).toBe(1843);
 
+    const rssBefore = rssOf(running.process.pid as number);
     // Fill every stream slot, in batches so the hub is not asked for thousands at once.
     let received = '';
     for (let opened = 0; opened < max; ) {
@@ -71,6 +73,10 @@ describe('connection flood at the open-file limit', () => {
     });
     const health = (await (await fetch(`${running.url}/healthz`)).json()) as { connections: number };
     expect(health.connections).toBe(max);
+    const perStream = (rssOf(running.process.pid as number) - rssBefore) / max;
+    console.log(
+      `flood: ${max} idle streams added ${((perStream * max) / MB).toFixed(1)} MB RSS (${(perStream / 1024).toFixed(1)} KiB each)`,
+    );
 
     // Past the limit: refused with a JSON 503 and Retry-After, never an accepted-then-reset socket.
     for (let i = 0; i < 50; i++) {
