@@ -1,17 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NodeConnection } from '../http/node-connection.js';
 import type { Hub } from '../hub/hub.js';
-import { encodeMessageBytes } from '../protocol/encoder.js';
 import type { WhereFilter } from './collection-record.js';
 import type { Collections } from './collections.js';
 import { collectionTopic } from './names.js';
-import { sendSnapshotFrame } from './snapshot-sender.js';
+import { streamSnapshot } from './snapshot-sender.js';
 
 /** The SSE event type of the first frame of a live stream. */
 export const SNAPSHOT_EVENT = 'snapshot';
-
-/** How many times a snapshot is retaken if retention trimmed past it before the stream subscribed. */
-const SNAPSHOT_ATTEMPTS = 3;
 
 export interface LiveRequest {
   collection: string;
@@ -44,40 +40,6 @@ export async function openLiveStream(
     await hub.subscribe(new NodeConnection(req, res), { topics, lastEventId });
     return;
   }
-  // Reserved before reading, at the most a snapshot may hold, then trimmed to its frame:
-  // reading and encoding count against the hub's unsent budget too, and a refused
-  // request costs nothing. Before the headers, so HUB_BUSY answers as a JSON 503.
-  const lease = hub.unsent.reserve(Math.min(collections.limits.maxSnapshotBytes, hub.unsent.limit));
-  try {
-    let snapshot = await collections.snapshot(live.collection, live.where);
-    let frame = snapshotFrame(snapshot);
-    lease.resize(frame.length);
-    const connection = new NodeConnection(req, res);
-    const open = () => !res.destroyed && !res.writableEnded;
-    for (let attempt = 1; ; attempt++) {
-      // Sent as the socket drains, so live events start only after the snapshot is out.
-      if (!(await sendSnapshotFrame(connection, frame, hub.settings.maxBufferBytes, open))) return;
-      // Only microtasks run from this check to the subscription's own, so retention cannot cut in between.
-      if ((await hub.resumeProblem(snapshot.position)) === undefined) break;
-      if (attempt === SNAPSHOT_ATTEMPTS) {
-        connection.end(); // the client reconnects and starts over
-        return;
-      }
-      snapshot = await collections.snapshot(live.collection, live.where);
-      frame = snapshotFrame(snapshot);
-      lease.resize(frame.length);
-    }
-    lease.release();
-    await hub.subscribe(connection, { topics, lastEventId: snapshot.position });
-  } finally {
-    lease.release();
-  }
-}
-
-function snapshotFrame(snapshot: { records: unknown; position: string }): Buffer {
-  return encodeMessageBytes({
-    id: snapshot.position,
-    event: SNAPSHOT_EVENT,
-    data: JSON.stringify({ records: snapshot.records, position: snapshot.position }),
-  });
+  // Taken before the headers: SNAPSHOT_TOO_LARGE and HUB_BUSY still answer as JSON errors.
+  await streamSnapshot(hub, collections, req, res, { ...live, topics });
 }

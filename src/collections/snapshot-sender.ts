@@ -1,4 +1,14 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { NodeConnection } from '../http/node-connection.js';
 import type { Connection } from '../hub/connection.js';
+import type { Hub } from '../hub/hub.js';
+import { encodeMessageBytes } from '../protocol/encoder.js';
+import type { WhereFilter } from './collection-record.js';
+import type { Collections } from './collections.js';
+import { SNAPSHOT_EVENT } from './live-stream.js';
+
+/** How many times a snapshot is retaken if retention trimmed past it before the stream subscribed. */
+const SNAPSHOT_ATTEMPTS = 3;
 
 /** Bytes handed to the socket at a time. */
 const SLICE_BYTES = 64 * 1024;
@@ -51,5 +61,57 @@ function drained(connection: Connection): Promise<boolean> {
       clearTimeout(timer);
       resolve(true);
     });
+  });
+}
+
+/**
+ * The snapshot half of a live stream: reads the snapshot, sends it as the
+ * socket drains, then subscribes the stream to the changes after it.
+ *
+ * The snapshot's memory counts against the hub's unsent budget: reserved before
+ * reading at the most a snapshot may hold (so reading and encoding count too,
+ * and a refused request costs nothing), trimmed to its frame once encoded, and
+ * returned once the frame has left. Reserved before the headers, so HUB_BUSY
+ * answers as a JSON 503.
+ */
+export async function streamSnapshot(
+  hub: Hub,
+  collections: Collections,
+  req: IncomingMessage,
+  res: ServerResponse,
+  live: { collection: string; where: WhereFilter; topics: string[] },
+): Promise<void> {
+  const lease = hub.unsent.reserve(Math.min(collections.limits.maxSnapshotBytes, hub.unsent.limit));
+  try {
+    let snapshot = await collections.snapshot(live.collection, live.where);
+    let frame = snapshotFrame(snapshot);
+    lease.resize(frame.length);
+    const connection = new NodeConnection(req, res);
+    const open = () => !res.destroyed && !res.writableEnded;
+    for (let attempt = 1; ; attempt++) {
+      // Sent as the socket drains, so live events start only after the snapshot is out.
+      if (!(await sendSnapshotFrame(connection, frame, hub.settings.maxBufferBytes, open))) return;
+      // Only microtasks run from this check to the subscription's own, so retention cannot cut in between.
+      if ((await hub.resumeProblem(snapshot.position)) === undefined) break;
+      if (attempt === SNAPSHOT_ATTEMPTS) {
+        connection.end(); // the client reconnects and starts over
+        return;
+      }
+      snapshot = await collections.snapshot(live.collection, live.where);
+      frame = snapshotFrame(snapshot);
+      lease.resize(frame.length);
+    }
+    lease.release();
+    await hub.subscribe(connection, { topics: live.topics, lastEventId: snapshot.position });
+  } finally {
+    lease.release();
+  }
+}
+
+function snapshotFrame(snapshot: { records: unknown; position: string }): Buffer {
+  return encodeMessageBytes({
+    id: snapshot.position,
+    event: SNAPSHOT_EVENT,
+    data: JSON.stringify({ records: snapshot.records, position: snapshot.position }),
   });
 }

@@ -25,7 +25,7 @@ export interface HubSettings {
   recentEvents: number;
   /** Byte bound of the recent-events cache (unbounded if unset). */
   recentEventsBytes?: number | undefined;
-  /** Global cap on unsent snapshot bytes (see UnsentBudget); unbounded if unset. */
+  /** Global cap on unsent bytes: snapshots being sent plus stream queues (see UnsentBudget); unbounded if unset. */
   maxUnsentBytes?: number | undefined;
   retention: { maxEvents: number | undefined; maxAgeMs: number | undefined };
   retentionIntervalMs: number;
