@@ -1,4 +1,5 @@
 import { SseHubError } from '../errors.js';
+import { assertValueDepth } from '../protocol/json-depth.js';
 import type { CollectionRecord, RecordData, WhereFilter } from './collection-record.js';
 import type { CollectionStore, CollectionSummary, CollectionWrite, Snapshot } from './collection-store.js';
 import { encodeCursor } from './list-query.js';
@@ -165,6 +166,7 @@ export class Collections {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new SseHubError('INVALID_BODY', 'A record is a JSON object, such as {"text": "hello"}');
     }
+    assertValueDepth(value); // records from code too: JSON.stringify below must not overflow the stack
     return value as RecordData;
   }
 
