@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildHub, startChildHub } from './support/child-hub.js';
 import { rawRequest } from './support/raw-http.js';
@@ -99,6 +100,24 @@ describe('bodies', () => {
       await res.closed;
     }
     await expectHubHealthy();
+  });
+
+  it('does not log a stack trace for each client that hangs up mid-body', async () => {
+    const before = hub.output().length;
+    for (let i = 0; i < 20; i++) {
+      await new Promise<void>((resolve) => {
+        const socket = connect(hub.port, '127.0.0.1', () => {
+          socket.write(
+            'POST /publish HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"topic":',
+          );
+          setTimeout(() => socket.destroy(), 20);
+        });
+        socket.on('close', () => resolve());
+        socket.on('error', () => {});
+      });
+    }
+    await expectHubHealthy();
+    expect(hub.output().slice(before)).not.toContain('request failed');
   });
 });
 

@@ -71,7 +71,7 @@ function readUpTo(req: IncomingMessage, limit: number): Promise<Buffer[]> {
     const chunks: Buffer[] = [];
     let size = 0;
     const done = (err?: unknown) => {
-      req.off('data', onData).off('end', onEnd).off('error', done).off('close', onClose);
+      req.off('data', onData).off('end', onEnd).off('error', onClose).off('close', onClose);
       if (err) reject(err);
       else resolve(chunks);
     };
@@ -84,8 +84,11 @@ function readUpTo(req: IncomingMessage, limit: number): Promise<Buffer[]> {
       }
     };
     const onEnd = () => done();
-    const onClose = () => done(new Error('The client closed the connection before sending the whole body'));
-    req.on('data', onData).once('end', onEnd).once('error', done).once('close', onClose);
+    // A client's own abort, not a hub failure: answered (to no one) as a client error, so
+    // clients that hang up mid-body cannot fill the log with stack traces.
+    const onClose = () =>
+      done(new SseHubError('BAD_REQUEST', 'The client closed the connection before sending the whole body'));
+    req.on('data', onData).once('end', onEnd).once('error', onClose).once('close', onClose);
   });
 }
 
