@@ -7,7 +7,7 @@ import { collectionTopic } from './names.js';
 import { streamSnapshot } from './snapshot-sender.js';
 
 /** The SSE event type of the first frame of a live stream. */
-export const SNAPSHOT_EVENT = 'snapshot';
+export { SNAPSHOT_EVENT } from '../protocol/control-events.js';
 
 export interface LiveRequest {
   collection: string;

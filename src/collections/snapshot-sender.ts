@@ -2,10 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NodeConnection } from '../http/node-connection.js';
 import type { Connection } from '../hub/connection.js';
 import type { Hub } from '../hub/hub.js';
+import { SNAPSHOT_EVENT } from '../protocol/control-events.js';
 import { encodeMessageBytes } from '../protocol/encoder.js';
 import type { WhereFilter } from './collection-record.js';
 import type { Collections } from './collections.js';
-import { SNAPSHOT_EVENT } from './live-stream.js';
 
 /** How many times a snapshot is retaken if retention trimmed past it before the stream subscribed. */
 const SNAPSHOT_ATTEMPTS = 3;

@@ -6,7 +6,10 @@
  * under `collections/`. Change-event types (`insert`, `update`, `delete`) are not
  * reserved: they only steer clients on the reserved `collections/` topics.
  */
-export const CONTROL_EVENT_TYPES: ReadonlySet<string> = new Set(['reset', 'snapshot', 'session']);
+/** The SSE event type of the first frame of a live collection stream. */
+export const SNAPSHOT_EVENT = 'snapshot';
+
+export const CONTROL_EVENT_TYPES: ReadonlySet<string> = new Set(['reset', SNAPSHOT_EVENT, 'session']);
 
 export function isControlEventType(type: string): boolean {
   return CONTROL_EVENT_TYPES.has(type);
