@@ -23,8 +23,9 @@ export interface RunningServer {
 /** Starts a standalone hub on node:http (what `ssehub serve` runs). */
 export async function serve(options: ServeOptions = {}): Promise<RunningServer> {
   const { port = 8080, host = '0.0.0.0', ...hubOptions } = options;
-  const allowedHosts = allowedHostsForBind(host, hubOptions.allowedHosts);
-  const hub = await createHub({ ...hubOptions, ...(allowedHosts ? { allowedHosts } : { allowedHosts: ['*'] }) });
+  // Known only here, where the hub binds: on loopback the Host check is on (DNS rebinding).
+  const allowedHosts = allowedHostsForBind(host, hubOptions.allowedHosts) ?? ['*'];
+  const hub = await createHub({ ...hubOptions, allowedHosts });
   const server = createServer({ keepAliveTimeout: 5_000 }, hub.handler);
   server.on('clientError', answerClientError);
   // Past this, node closes new sockets at once, before accept() would fail for lack of descriptors.
