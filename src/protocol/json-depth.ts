@@ -34,18 +34,21 @@ export function assertJsonTextDepth(text: string, max = MAX_JSON_DEPTH): void {
 }
 
 /**
- * Throws JSON_TOO_DEEP when a value (data handed to `hub.publish()` from code)
- * nests deeper than `max`. Iterative, so a hostile value cannot overflow the stack
- * here; cycles are left to JSON.stringify, which reports them.
+ * Throws JSON_TOO_DEEP when a value (data handed to `hub.publish()` or a record
+ * from code) nests deeper than `max`. Iterative, so a hostile value cannot
+ * overflow the stack here. An object reached again is walked again only when
+ * reached deeper than before (JSON.stringify would expand it there); a cycle
+ * therefore ends as JSON_TOO_DEEP.
  */
 export function assertValueDepth(value: unknown, max = MAX_JSON_DEPTH): void {
-  const stack: [unknown, number][] = [[value, 0]];
-  const seen = new Set<object>();
+  const stack: [unknown, number][] = [[value, 1]];
+  const deepestSeen = new Map<object, number>();
   while (stack.length > 0) {
     const [current, depth] = stack.pop() as [unknown, number];
-    if (typeof current !== 'object' || current === null || seen.has(current)) continue;
-    if (depth + 1 > max) throw tooDeep(max);
-    seen.add(current);
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth > max) throw tooDeep(max);
+    if ((deepestSeen.get(current) ?? 0) >= depth) continue;
+    deepestSeen.set(current, depth);
     for (const child of Object.values(current)) stack.push([child, depth + 1]);
   }
 }
