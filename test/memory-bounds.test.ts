@@ -119,9 +119,22 @@ describe('memory bounds (RSS of the hub process)', () => {
     expect(busy.status).toBe(503);
     expect(busy.headers.get('retry-after')).toBe('1');
     expect(((await busy.json()) as { error: { code: string } }).error.code).toBe('HUB_BUSY');
-    // Everyone else is served: publish, and the bystander stream receives.
+    // Everyone else is served under load: writes to the stalled collection and 100 publishes
+    // of 50 KB all succeed, and the bystander stream receives every one.
+    for (let i = 0; i < 20; i++) {
+      const res = await fetch(`${hub.url}/collections/big/records`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(record),
+      });
+      expect(res.status).toBe(201);
+    }
+    const load = 'z'.repeat(50 * 1024);
+    for (let i = 0; i < 100; i++) {
+      expect((await publish(hub.url, { topic: 'bystander', data: `${i}${load}` })).status).toBe(200);
+    }
     expect((await publish(hub.url, { topic: 'bystander', data: 'still here' })).status).toBe(200);
-    await witness.waitFor((events) => events.some((e) => e.data === 'still here'));
+    await witness.waitFor((events) => events.length === 101 && events[100]?.data === 'still here', 20_000);
     // The stalled reader keeps its share only until the snapshot stall timeout (30 s) closes
     // it, without the client doing anything: then snapshots are served again.
     const stalledAt = Date.now();
