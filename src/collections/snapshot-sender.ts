@@ -14,9 +14,11 @@ const SNAPSHOT_ATTEMPTS = 3;
 const SLICE_BYTES = 64 * 1024;
 
 /**
- * How long a snapshot may wait for the socket to take anything. A client that
- * opens a live query and stops reading holds its snapshot (and its share of the
- * hub's unsent budget) at most this long.
+ * How long a snapshot waits for the socket to flush its queue (at most
+ * `maxBufferBytes`, 1 MiB by default: a client slower than ~35 KB/s is
+ * dropped and resumes later). A client that opens a live query and stops
+ * reading holds its snapshot (and its share of the hub's unsent budget) at most
+ * this long.
  */
 export const SNAPSHOT_STALL_MS = 30_000;
 
