@@ -72,7 +72,14 @@ export function prepareDataDir(dataDir: string): string {
 }
 
 export function defaultLog(config: HubConfig): EventLog {
-  if (config.ephemeral) return new MemoryEventLog({ capacity: config.retentionEvents ?? 100_000 });
+  if (config.ephemeral) {
+    // The in-memory log is bounded in bytes like the recent-events cache, whose events it shares
+    // (0, no cache, leaves it bounded by count only).
+    return new MemoryEventLog({
+      capacity: config.retentionEvents ?? 100_000,
+      maxBytes: config.recentEventsBytes || undefined,
+    });
+  }
   return new SqliteEventLog({ file: join(prepareDataDir(config.dataDir), 'ssehub.db'), synchronous: config.sync });
 }
 
@@ -141,6 +148,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
       authenticator.enabled && config.publishRate > 0
         ? createPublishLimit({ perSecond: config.publishRate, burst: config.publishBurst })
         : undefined,
+    allowedHosts: config.allowedHosts,
     logger,
     ...(health && { health }),
   });

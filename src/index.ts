@@ -29,6 +29,7 @@ export { SqliteCollectionStore } from './collections/sqlite-collection-store.js'
 export type { HubConfig, HubOptionsInput } from './config/hub-options.js';
 export { type CreateHubOptions, createHub, type RedisConfig, type SseHub } from './create-hub.js';
 export { type ErrorCode, errorStatus, SseHubError } from './errors.js';
+export { answerClientError } from './http/client-error.js';
 export type { HttpRoute, RequestHandler } from './http/handler.js';
 export { NodeConnection } from './http/node-connection.js';
 export type { EventView, StreamRequest, Ticket, ViewProvider } from './hub/admission.js';

@@ -1,8 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, isIP } from 'node:net';
 import { TokenVerifier } from './auth/token-verifier.js';
+import { socketLimit } from './config/open-file-limit.js';
 import { type CreateHubOptions, createHub, type SseHub } from './create-hub.js';
 import { SseHubError } from './errors.js';
+import { answerClientError } from './http/client-error.js';
+import { allowedHostsForBind } from './http/host-check.js';
 
 export interface ServeOptions extends CreateHubOptions {
   port?: number;
@@ -50,11 +53,16 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
   const { port = 8080, host = DEFAULT_HOST, insecureOpen = false, ...hubOptions } = options;
   const authConfigured = TokenVerifier.enabled(hubOptions) || hubOptions.guestAuth === true;
   assertSafeBind(host, authConfigured, insecureOpen);
-  const hub = await createHub(hubOptions);
+  // Known only here, where the hub binds: on loopback the Host check is on (DNS rebinding).
+  const allowedHosts = allowedHostsForBind(host, hubOptions.allowedHosts) ?? ['*'];
+  const hub = await createHub({ ...hubOptions, allowedHosts });
   if (!authConfigured && !isLoopbackHost(host)) {
     hub.logger.warn({ host }, 'running open (--insecure-open): anyone who can reach this address may read and publish');
   }
   const server = createServer({ keepAliveTimeout: 5_000 }, hub.handler);
+  server.on('clientError', answerClientError);
+  // Past this, node closes new sockets at once, before accept() would fail for lack of descriptors.
+  server.maxConnections = socketLimit();
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -18,7 +18,7 @@ afterEach(async () => {
 function rawSubscriber(port: number, topic: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => {
-      socket.write(`GET /events?topic=${topic} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      socket.write(`GET /events?topic=${topic} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
       resolve(socket);
     });
     socket.on('error', reject);

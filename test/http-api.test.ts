@@ -169,7 +169,7 @@ describe('HTTP/1.0 clients', () => {
   it('get an unchunked stream that ends with the connection', async () => {
     const text = await new Promise<string>((resolve, reject) => {
       const socket = connect(hub.port, '127.0.0.1', () => {
-        socket.write('GET /events?topic=old HTTP/1.0\r\nHost: x\r\n\r\n');
+        socket.write('GET /events?topic=old HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n');
       });
       let body = '';
       socket.on('data', (d) => {

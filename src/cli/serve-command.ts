@@ -27,6 +27,9 @@ interface ServeFlags {
   maxConnections?: number;
   maxEventSize?: number;
   cors?: string;
+  allowedHosts?: string;
+  recentEventsSize?: number;
+  maxUnsent?: number;
   logLevel: string;
   redis?: string;
   redisPrefix?: string;
@@ -113,7 +116,7 @@ export function serveCommand(): Command {
         .argParser(durationArg),
     )
     .addOption(
-      new Option('--max-connections <n>', 'refuse streams beyond this many')
+      new Option('--max-connections <n>', 'refuse streams beyond this many (default: open-file limit less 10%)')
         .env('SSEHUB_MAX_CONNECTIONS')
         .argParser(positiveIntArg),
     )
@@ -121,6 +124,22 @@ export function serveCommand(): Command {
       new Option('--max-event-size <size>', 'largest event data accepted (default 256kb)')
         .env('SSEHUB_MAX_EVENT_SIZE')
         .argParser(sizeArg),
+    )
+    .addOption(
+      new Option('--max-unsent <size>', 'memory for snapshots clients have not read yet, all streams (default 128mb)')
+        .env('SSEHUB_MAX_UNSENT')
+        .argParser(sizeArg),
+    )
+    .addOption(
+      new Option('--recent-events-size <size>', 'memory for the recent-events cache serving resumes (default 64mb)')
+        .env('SSEHUB_RECENT_EVENTS_SIZE')
+        .argParser(sizeArg),
+    )
+    .addOption(
+      new Option(
+        '--allowed-hosts <names>',
+        'comma-separated Host names answered besides localhost (checked when bound to loopback, or when set), or *',
+      ).env('SSEHUB_ALLOWED_HOSTS'),
     )
     .addOption(new Option('--cors <origins>', 'comma-separated origins allowed from browsers, or *').env('SSEHUB_CORS'))
     .addOption(
@@ -213,6 +232,9 @@ export function serveCommand(): Command {
         ...(flags.maxLifetime !== undefined && { maxConnectionLifetimeMs: flags.maxLifetime }),
         ...(flags.maxConnections !== undefined && { maxConnections: flags.maxConnections }),
         ...(flags.maxEventSize !== undefined && { maxEventBytes: flags.maxEventSize }),
+        ...(flags.maxUnsent !== undefined && { maxUnsentBytes: flags.maxUnsent }),
+        ...(flags.recentEventsSize !== undefined && { recentEventsBytes: flags.recentEventsSize }),
+        ...(flags.allowedHosts !== undefined && { allowedHosts: commaList(flags.allowedHosts) }),
         ...(flags.cors !== undefined && { corsOrigins: flags.cors.split(',').map((o) => o.trim()) }),
         logLevel: flags.logLevel as never,
         ...(flags.redis !== undefined && { redis: { url: flags.redis, prefix: flags.redisPrefix } }),
@@ -223,6 +245,7 @@ export function serveCommand(): Command {
       logger.info(
         {
           url: running.url,
+          maxConnections: running.hub.config.maxConnections,
           log: flags.redis ? `redis (prefix ${flags.redisPrefix})` : flags.ephemeral ? '(memory)' : flags.dataDir,
           ...(cluster.isWorker && { worker: cluster.worker?.id }),
         },
@@ -261,6 +284,7 @@ function authOptions(flags: ServeFlags, command: Command): Partial<ServeOptions>
   };
 }
 
+/** `a, b,c` → `['a', 'b', 'c']`: the form of every list flag. */
 function commaList(value: string): string[] {
   return value
     .split(',')

@@ -2,6 +2,7 @@ import { assertAdmin } from '../auth/access.js';
 import { OPEN_PRINCIPAL, type Principal } from '../auth/principal.js';
 import type { RuleSources } from '../auth/rules.js';
 import { SseHubError } from '../errors.js';
+import { assertValueDepth } from '../protocol/json-depth.js';
 import { CollectionAccess, type ReadFilter } from './collection-access.js';
 import type { CollectionRecord, RecordData, WhereFilter } from './collection-record.js';
 import type { CollectionStore, CollectionSummary, CollectionWrite, Snapshot } from './collection-store.js';
@@ -286,6 +287,7 @@ export class Collections {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new SseHubError('INVALID_BODY', 'A record is a JSON object, such as {"text": "hello"}');
     }
+    assertValueDepth(value); // records from code too: JSON.stringify below must not overflow the stack
     return value as RecordData;
   }
 

@@ -1,4 +1,5 @@
 import { SseHubError } from '../errors.js';
+import { assertJsonTextDepth } from '../protocol/json-depth.js';
 import type { WhereFilter } from './collection-record.js';
 import { RECORD_ID } from './names.js';
 
@@ -29,7 +30,9 @@ export function assertWhereField(field: string): string {
  * (`3`, `true`, `null`, `"3"`), else taken as a string (`general`).
  */
 export function parseWhere(params: URLSearchParams): WhereFilter {
-  const where: Record<string, unknown> = {};
+  // A null-prototype map: on a plain object `where.__proto__=1` would set the
+  // prototype instead of adding a filter, and the query would silently match everything.
+  const where: Record<string, unknown> = Object.create(null);
   for (const [name, raw] of params) {
     if (!name.startsWith(WHERE_PREFIX)) continue;
     const field = assertWhereField(name.slice(WHERE_PREFIX.length));
@@ -42,6 +45,7 @@ export function parseWhere(params: URLSearchParams): WhereFilter {
 }
 
 function parseValue(raw: string): unknown {
+  assertJsonTextDepth(raw);
   try {
     return JSON.parse(raw);
   } catch {

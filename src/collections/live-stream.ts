@@ -3,12 +3,12 @@ import type { Principal } from '../auth/principal.js';
 import { NodeConnection } from '../http/node-connection.js';
 import type { Hub } from '../hub/hub.js';
 import { encodeMessageBytes } from '../protocol/encoder.js';
+import { SNAPSHOT_EVENT } from '../protocol/wire.js';
 import type { WhereFilter } from './collection-record.js';
 import type { Collections } from './collections.js';
 import { collectionTopic } from './names.js';
 
-/** The SSE event type of the first frame of a live stream. */
-export const SNAPSHOT_EVENT = 'snapshot';
+export { SNAPSHOT_EVENT };
 
 export interface LiveRequest {
   collection: string;
@@ -30,6 +30,11 @@ export interface LiveScope {
  * every change of the collection after that position, through the hub's
  * ordinary admission and fan-out. A client resuming from an id the log still
  * holds gets only the missed changes; any other id gets a fresh snapshot.
+ *
+ * The snapshot's memory counts against the hub's unsent budget: reserved before
+ * reading at the most a snapshot may hold (so a refused request costs nothing
+ * and HUB_BUSY still answers as JSON), trimmed to its frame once encoded, and
+ * returned once the frame has left.
  */
 export async function openLiveStream(
   hub: Hub,
@@ -50,20 +55,24 @@ export async function openLiveStream(
     return;
   }
   const ticket = hub.admit(principal, request);
-  let snapshot: Awaited<ReturnType<Collections['snapshot']>>;
+  let lease: ReturnType<Hub['unsent']['reserve']> | undefined;
   try {
+    lease = hub.unsent.reserve(Math.min(collections.limits.maxSnapshotBytes, hub.unsent.limit));
     // Taken before the headers: SNAPSHOT_TOO_LARGE still answers as a JSON error.
-    snapshot = await collections.snapshot(live.collection, live.where, principal);
+    const snapshot = await collections.snapshot(live.collection, live.where, principal);
+    const frame = encodeMessageBytes({
+      id: snapshot.position,
+      event: SNAPSHOT_EVENT,
+      data: JSON.stringify({ records: snapshot.records, position: snapshot.position }),
+    });
+    lease.resize(frame.length);
+    // The snapshot is the stream's prelude, sent in slices within the connection's bound; the
+    // changes after its position follow with no gap (a position trimmed meanwhile gets a reset).
+    await hub.startStream(ticket, new NodeConnection(req, res), { from: snapshot.position, prelude: [frame] });
   } catch (err) {
-    ticket.cancel();
+    ticket.cancel(); // a no-op once the stream started
     throw err;
+  } finally {
+    lease?.release();
   }
-  const frame = encodeMessageBytes({
-    id: snapshot.position,
-    event: SNAPSHOT_EVENT,
-    data: JSON.stringify({ records: snapshot.records, position: snapshot.position }),
-  });
-  // The snapshot goes out as the stream's prelude, inside the connection's bound; the
-  // changes after its position follow with no gap (a trimmed position gets a reset).
-  await hub.startStream(ticket, new NodeConnection(req, res), { from: snapshot.position, prelude: [frame] });
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { SseHubError } from '../errors.js';
 import type { EventLog } from '../log/event-log.js';
+import { defaultMaxConnections } from './open-file-limit.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -28,8 +29,20 @@ export const hubOptionsSchema = z.object({
     .default(1024 * 1024),
   /** Close streams after this long (±10% jitter) so clients reconnect and resume. */
   maxConnectionLifetimeMs: positiveInt.optional(),
-  /** Refuse new streams past this many (503). */
-  maxConnections: positiveInt.optional(),
+  /**
+   * Refuse new streams past this many (503). By default the process's open-file
+   * limit less headroom for the API, the log and Redis (src/config/open-file-limit.ts).
+   */
+  maxConnections: positiveInt.default(() => defaultMaxConnections()),
+  /**
+   * Global cap on bytes held for live-collection snapshots not yet taken by their
+   * sockets; a snapshot that does not fit is refused with 503 HUB_BUSY.
+   */
+  maxUnsentBytes: z
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .default(128 * 1024 * 1024),
   /** Largest event data accepted by publish, in bytes. */
   maxEventBytes: z
     .number()
@@ -41,6 +54,12 @@ export const hubOptionsSchema = z.object({
   maxTopicsPerEvent: positiveInt.max(1024).default(16),
   /** Encoded events kept in memory to serve resumes without reading the log. */
   recentEvents: z.number().int().min(0).default(10_000),
+  /** Bytes those cached events may take (frames and data), whichever bound is hit first. */
+  recentEventsBytes: z
+    .number()
+    .int()
+    .min(0)
+    .default(64 * 1024 * 1024),
   /** Retention: keep at most this many events. */
   retentionEvents: positiveInt.optional().default(1_000_000),
   /** Retention: drop events older than this. */
@@ -48,6 +67,12 @@ export const hubOptionsSchema = z.object({
   retentionIntervalMs: positiveInt.default(5_000),
   /** Origins allowed to use the API from a browser on another origin; `*` for any. */
   corsOrigins: z.array(z.string().min(1)).optional(),
+  /**
+   * Host names (port ignored) the hub answers besides localhost, 127.0.0.1 and [::1];
+   * others get 403 HOST_NOT_ALLOWED (DNS rebinding). Unset: no check (embedders),
+   * except that `serve()` bound to loopback checks with an empty list. `*`: no check.
+   */
+  allowedHosts: z.array(z.string().min(1)).optional(),
   /** Path prefix of every hub route, for frameworks that do not strip a mount path (Fastify). */
   basePath: z
     .string()

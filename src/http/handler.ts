@@ -7,10 +7,12 @@ import type { Hub } from '../hub/hub.js';
 import { sessionPath } from '../protocol/wire.js';
 import { clientAddressOf, isSecureRequest, type TrustProxy } from './client-address.js';
 import { cookieValue, credentialsOf, TOKEN_COOKIE } from './credentials.js';
+import { createHostCheck } from './host-check.js';
 import { NodeConnection } from './node-connection.js';
 import type { PublishLimit } from './publish-limit.js';
 import { guardRequest } from './request-guard.js';
 import { methodNotAllowed, readJsonBody, sendError, sendJson } from './respond.js';
+import { applySecurityHeaders, removeSecurityHeaders } from './security-headers.js';
 
 /**
  * Who is asking: resolved from the request's token on first call, then the same
@@ -54,6 +56,8 @@ export interface HandlerOptions {
    * it (Fastify, plain node:http routing): `/realtime` serves `/realtime/events`.
    */
   basePath?: string | undefined;
+  /** Host names answered besides loopback ones (403 for others); undefined: no Host check. */
+  allowedHosts?: readonly string[] | undefined;
   /** Extra readiness facts for /healthz (e.g. the Redis connection). */
   health?: () => Record<string, unknown>;
   /** Verifies tokens; without one every request is the open principal. */
@@ -72,6 +76,7 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
   const basePath = options.basePath?.replace(/\/+$/, '') || undefined;
   const maxBody = hub.settings.maxEventBytes * 2 + 16 * 1024;
   const logInternal = (err: unknown) => options.logger.error({ err }, 'request failed');
+  const checkHost = createHostCheck(options.allowedHosts);
 
   const writeOrigins = options.corsOrigins?.filter((o) => o !== '*');
   /**
@@ -102,13 +107,18 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
 
   async function route(req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://hub.local');
+    applySecurityHeaders(res);
     if (basePath) {
       if (url.pathname !== basePath && !url.pathname.startsWith(`${basePath}/`)) {
-        if (next) return next();
+        if (next) {
+          removeSecurityHeaders(res);
+          return next();
+        }
         throw new SseHubError('NOT_FOUND', `No route for ${req.method} ${url.pathname}`);
       }
       url.pathname = url.pathname.slice(basePath.length) || '/';
     }
+    checkHost?.(req);
     const cors = corsHeaders(req);
     for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
     if (req.method === 'OPTIONS' && cors['Access-Control-Allow-Origin'] !== undefined) {
@@ -171,6 +181,7 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
       if (await handle(req, res, context)) return;
     }
     if (next) {
+      removeSecurityHeaders(res);
       next();
       return;
     }

@@ -19,6 +19,12 @@ const CRLF = Buffer.from('\r\n');
  */
 const FRAMED_CACHE = 4;
 const framedChunks: { chunk: Buffer; framed: Buffer }[] = [];
+/**
+ * Chunks above this are not copied into a framed buffer at all but written as
+ * size line, chunk and CRLF in one corked write: a copy per large chunk would
+ * double the memory of every big event, and the cache would pin four of them.
+ */
+const COPY_FRAME_MAX_BYTES = 64 * 1024;
 
 function framed(chunk: Buffer): Buffer {
   for (const entry of framedChunks) if (entry.chunk === chunk) return entry.framed;
@@ -68,7 +74,16 @@ export class NodeConnection implements Connection {
     if (this.#res.destroyed || this.#res.writableEnded) return;
     const socket = this.#socket;
     if (!socket) this.#res.write(chunk);
-    else if (!socket.destroyed) socket.write(this.#chunked ? framed(chunk) : chunk);
+    else if (socket.destroyed) return;
+    else if (!this.#chunked) socket.write(chunk);
+    else if (chunk.length <= COPY_FRAME_MAX_BYTES) socket.write(framed(chunk));
+    else {
+      socket.cork();
+      socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
+      socket.write(chunk);
+      socket.write(CRLF);
+      socket.uncork();
+    }
   }
 
   end(): void {

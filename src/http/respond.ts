@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SseHubError, toSseHubError } from '../errors.js';
+import { assertJsonTextDepth } from '../protocol/json-depth.js';
+import { closeIfBodyUnread } from './unread-body.js';
 
 export function sendJson(
   res: ServerResponse,
@@ -30,7 +32,7 @@ export function sendError(res: ServerResponse, err: unknown, onInternal?: (err: 
   const retryAfter = error.details?.retryAfterSeconds;
   if (typeof retryAfter === 'number') headers['Retry-After'] = String(retryAfter);
   else if (error.status === 503 || error.status === 429) headers['Retry-After'] = '1';
-  sendJson(res, error.status, error.toJSON(), headers);
+  sendJson(res, error.status, error.toJSON(), { ...headers, ...closeIfBodyUnread(res) });
 }
 
 /** Reads a JSON body up to `limit` bytes; rejects other or missing media types and bad JSON. */
@@ -48,26 +50,49 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   }
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) {
-    req.resume();
+    // Not read: the 413 goes out with Connection: close (see unread-body.ts).
     throw new SseHubError('PAYLOAD_TOO_LARGE', `The body is ${declared} bytes; the limit is ${limit} bytes`);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) {
-      req.resume();
-      throw new SseHubError('PAYLOAD_TOO_LARGE', `The body is over the limit of ${limit} bytes`);
-    }
-    chunks.push(chunk as Buffer);
-  }
+  const chunks = await readUpTo(req, limit);
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') throw new SseHubError('INVALID_JSON', 'The body is empty; send a JSON object');
+  assertJsonTextDepth(text); // before JSON.parse: what parses deep still overflows the stack later
   try {
     return JSON.parse(text);
   } catch (err) {
     throw new SseHubError('INVALID_JSON', `The body is not valid JSON: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The body's chunks, refusing (and no longer reading) once it passes `limit`.
+ * Listeners rather than `for await`: leaving that loop early destroys the
+ * socket, and the 413 would never reach the client.
+ */
+function readUpTo(req: IncomingMessage, limit: number): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (err?: unknown) => {
+      req.off('data', onData).off('end', onEnd).off('error', onClose).off('close', onClose);
+      if (err) reject(err);
+      else resolve(chunks);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else {
+        req.pause();
+        done(new SseHubError('PAYLOAD_TOO_LARGE', `The body is over the limit of ${limit} bytes`));
+      }
+    };
+    const onEnd = () => done();
+    // A client's own abort, not a hub failure: answered (to no one) as a client error, so
+    // clients that hang up mid-body cannot fill the log with stack traces.
+    const onClose = () =>
+      done(new SseHubError('BAD_REQUEST', 'The client closed the connection before sending the whole body'));
+    req.on('data', onData).once('end', onEnd).once('error', onClose).once('close', onClose);
+  });
 }
 
 export function methodNotAllowed(allow: string): SseHubError {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPEN_PRINCIPAL } from '../auth/principal.js';
+import { sendError } from './respond.js';
 import { staticFilesRoute } from './static-files.js';
 
 let dir: string;
@@ -44,7 +45,11 @@ beforeAll(async () => {
       secure: false,
       countPublish: async () => {},
     };
-    if (!(await route(req, res, context))) res.writeHead(404).end('nope');
+    try {
+      if (!(await route(req, res, context))) res.writeHead(404).end('nope');
+    } catch (err) {
+      sendError(res, err);
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -94,7 +99,19 @@ describe('staticFilesRoute', () => {
       expect(res.status, path).toBe(404);
       expect(res.body).not.toContain('outside');
     }
-    expect((await get('/', {}, 'POST')).status).toBe(404);
+    expect((await get('/missing.js', {}, 'POST')).status).toBe(404);
+  });
+
+  it('answers 405 with Allow for other methods on existing files', async () => {
+    for (const [path, method] of [
+      ['/', 'POST'],
+      ['/index.html', 'DELETE'],
+      ['/assets/index-AbC123xy.js', 'PUT'],
+    ] as const) {
+      const res = await get(path, {}, method);
+      expect(res.status, `${method} ${path}`).toBe(405);
+      expect(res.headers.allow).toBe('GET, HEAD');
+    }
   });
 
   it('is absent when the directory has no index.html', () => {

@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, resolve, sep } from 'node:path';
 import type { HttpRoute } from './handler.js';
+import { methodNotAllowed } from './respond.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -29,14 +30,13 @@ const HASHED = /[-.][A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;
  * Serves a built web app (Vite's `web/dist`) for GET and HEAD: `/` is
  * `index.html`, other paths map to files under `root` and never outside it.
  * Hashed assets under `/assets/` are cached as immutable; everything else is
- * revalidated. Returns undefined when `root` has no index.html, so a hub without
+ * revalidated; other methods on an existing file answer 405. Returns undefined when `root` has no index.html, so a hub without
  * a built app simply has no such route. Unknown paths fall through (404 JSON).
  */
 export function staticFilesRoute(root: string): HttpRoute | undefined {
   const base = resolve(root);
   if (!existsSync(resolve(base, 'index.html'))) return undefined;
   return (req, res, { url }) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const file = resolveFile(base, url.pathname);
     if (!file) return false;
     let stats: ReturnType<typeof statSync>;
@@ -46,6 +46,8 @@ export function staticFilesRoute(root: string): HttpRoute | undefined {
       return false;
     }
     if (!stats.isFile()) return false;
+    // The path exists: another method is the wrong method, not a missing page.
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw methodNotAllowed('GET, HEAD');
     const etag = `W/"${stats.size.toString(16)}-${Math.floor(stats.mtimeMs).toString(16)}"`;
     const immutable = url.pathname.startsWith('/assets/') && HASHED.test(url.pathname);
     const headers: Record<string, string | number> = {

@@ -22,6 +22,12 @@ interface Joined {
  * so each run is joined once and the buffer shared, like a live batch.
  */
 const JOINED_CACHE = 8;
+/**
+ * Larger runs (a live batch of big events) are not kept: eight of them would pin
+ * hundreds of megabytes beyond the recent-events byte bound, and a replay page
+ * is never this large anyway (64 KiB plus one event).
+ */
+const JOINED_CACHE_MAX_BYTES = 1024 * 1024;
 const joined: Joined[] = [];
 
 function sameEvents(a: readonly EncodedEvent[], b: readonly EncodedEvent[]): boolean {
@@ -35,6 +41,7 @@ export function concatFrames(events: readonly EncodedEvent[]): Buffer {
   if (events.length === 1) return (events[0] as EncodedEvent).frame;
   for (const entry of joined) if (sameEvents(entry.events, events)) return entry.chunk;
   const chunk = Buffer.concat(events.map((e) => e.frame));
+  if (chunk.length > JOINED_CACHE_MAX_BYTES) return chunk;
   if (joined.length >= JOINED_CACHE) joined.shift();
   joined.push({ events: [...events], chunk });
   return chunk;

@@ -15,8 +15,10 @@ import { concatFrames, type EncodedEvent, encodeEvent } from './encoded-event.js
 import { type PublishInput, toEventInput } from './publish-input.js';
 import { RecentEvents } from './recent-events.js';
 import { type ResetReason, resetFrame } from './reset.js';
+import { writeSliced } from './sliced-write.js';
 import { type CloseReason, Subscriber } from './subscriber.js';
 import { normalizePatterns, SubscriptionIndex, type TopicGroup } from './subscription-index.js';
+import { UnsentBudget } from './unsent-budget.js';
 
 export interface HubSettings {
   heartbeatMs: number;
@@ -30,6 +32,10 @@ export interface HubSettings {
   maxTopicsPerConnection: number;
   maxTopicsPerEvent: number;
   recentEvents: number;
+  /** Byte bound of the recent-events cache (unbounded if unset). */
+  recentEventsBytes?: number | undefined;
+  /** Global cap on unsent bytes: snapshots being sent plus stream queues (see UnsentBudget); unbounded if unset. */
+  maxUnsentBytes?: number | undefined;
   retention: { maxEvents: number | undefined; maxAgeMs: number | undefined };
   retentionIntervalMs: number;
 }
@@ -50,6 +56,8 @@ export interface HubStats {
   published: number;
   delivered: number;
   slowConsumerDisconnects: number;
+  recentEventsBytes?: number;
+  unsentBytes?: number;
 }
 
 const REPLAY_PAGE = 500;
@@ -68,6 +76,8 @@ export class Hub {
   readonly #logger: Logger;
   readonly #index = new SubscriptionIndex();
   readonly #recent: RecentEvents;
+  /** Memory held for data sockets have not taken yet, beyond each stream's own bound. */
+  readonly unsent: UnsentBudget;
   readonly #heartbeat = encodeComment();
   readonly #retryFrame: Buffer;
   #queue: EncodedEvent[] = [];
@@ -80,6 +90,7 @@ export class Hub {
   #viewProvider: ViewProvider | undefined;
   /** Admitted tickets not yet started: they hold a slot under maxConnections. */
   #reserved = 0;
+  readonly #waiting = new WeakSet<Ticket>();
   /** Open or reserved streams per quota key. */
   readonly #perClient = new Map<string, number>();
   /** Token-authenticated streams by session id, for in-place token refresh. */
@@ -89,7 +100,8 @@ export class Hub {
     this.log = log;
     this.settings = settings;
     this.#logger = logger;
-    this.#recent = new RecentEvents(settings.recentEvents);
+    this.#recent = new RecentEvents(settings.recentEvents, settings.recentEventsBytes);
+    this.unsent = new UnsentBudget(settings.maxUnsentBytes ?? Number.POSITIVE_INFINITY);
     this.#retryFrame = encodeMessageBytes({ retry: settings.retryMs });
   }
 
@@ -110,7 +122,12 @@ export class Hub {
   }
 
   stats(): HubStats {
-    return { ...this.#stats, connections: this.#index.size };
+    return {
+      ...this.#stats,
+      connections: this.#index.size,
+      recentEventsBytes: this.#recent.bytes,
+      unsentBytes: this.unsent.used,
+    };
   }
 
   /**
@@ -155,8 +172,7 @@ export class Hub {
     const view = this.#viewProvider?.(principal, request);
     const quotaKey = principal.sub !== undefined ? `sub:${principal.sub}` : `addr:${request.clientAddress ?? '?'}`;
     this.#reserve(quotaKey);
-    let cancelled = false;
-    return {
+    const ticket: Ticket = {
       principal,
       request,
       patterns,
@@ -166,12 +182,14 @@ export class Hub {
       groupKey: `${patterns.join(' ')}|${permitted.join(' ')}|${view?.key ?? ''}`,
       quotaKey,
       cancel: () => {
-        if (cancelled) return;
-        cancelled = true;
+        // Only a ticket still waiting holds its reservation; a started stream gives it back on release.
+        if (!this.#waiting.delete(ticket)) return;
         this.#reserved--;
         this.#unreserveClient(quotaKey);
       },
     };
+    this.#waiting.add(ticket);
+    return ticket;
   }
 
   #checkTopics(topics: readonly string[]): string[] {
@@ -216,6 +234,7 @@ export class Hub {
    * (or a `reset`), then the live feed.
    */
   async startStream(ticket: Ticket, connection: Connection, options: StartOptions = {}): Promise<Subscriber> {
+    if (!this.#waiting.delete(ticket)) throw new Error('A ticket starts one stream, once, and not after cancel()');
     const subscriber = new Subscriber({
       connection,
       ticket,
@@ -232,10 +251,13 @@ export class Hub {
     subscriber.write(this.#retryFrame, subscriber.openedAt);
     if (ticket.principal.expiresAt !== undefined) this.#openSession(subscriber);
     try {
-      for (const frame of options.prelude ?? []) await this.#writeBounded(subscriber, frame);
-      // A prelude larger than the bound (a big snapshot) must reach the client before
-      // live events count against the bound, or a fast client would be dropped.
-      await this.#drained(subscriber);
+      // A prelude larger than the bound (a big snapshot) goes out in slices and must reach
+      // the client before live events count against the bound, or a fast client would be dropped.
+      for (const frame of options.prelude ?? []) {
+        const open = () => subscriber.state !== 'closed';
+        if (!(await writeSliced(connection, frame, this.settings.maxBufferBytes, open))) return subscriber;
+        subscriber.lastWriteAt = Date.now();
+      }
       const position = await this.log.position();
       await this.#catchUp(subscriber, options.from ?? ticket.request.lastEventId, position);
       subscriber.goLive(Date.now());
@@ -281,6 +303,7 @@ export class Hub {
       this.#perClient.set(current.quotaKey, (this.#perClient.get(current.quotaKey) ?? 0) + 1);
       throw err;
     }
+    this.#waiting.delete(next); // it is the running stream's ticket now, not a reservation
     this.#index.remove(subscriber);
     subscriber.ticket = next;
     this.#index.add(subscriber);
@@ -327,21 +350,6 @@ export class Hub {
     if (parsed.seq > position.head) return 'unknown-id';
     if (parsed.seq < position.trimmedThrough) return 'history-trimmed';
     return undefined;
-  }
-
-  /** Writes one frame once it fits the connection's bound, waiting for the socket to drain. */
-  async #writeBounded(subscriber: Subscriber, frame: Buffer): Promise<void> {
-    while (subscriber.state !== 'closed' && !subscriber.hasRoomFor(frame.length)) {
-      await new Promise<void>((resolve) => subscriber.connection.onDrain(resolve));
-    }
-    subscriber.write(frame, Date.now());
-  }
-
-  /** Resolves once the connection's queue is back within its bound (or the stream closed). */
-  async #drained(subscriber: Subscriber): Promise<void> {
-    while (subscriber.state !== 'closed' && !subscriber.hasRoomFor(0)) {
-      await new Promise<void>((resolve) => subscriber.connection.onDrain(resolve));
-    }
   }
 
   async #writeReplay(subscriber: Subscriber, events: readonly EncodedEvent[]): Promise<void> {
@@ -412,16 +420,19 @@ export class Hub {
     }
   }
 
-  /** Heartbeats for quiet streams and the maximum connection lifetime. */
+  /** Heartbeats for quiet streams, the maximum connection lifetime, and the bytes streams have queued. */
   #sweep(): void {
     const now = Date.now();
     const quietSince = now - this.settings.heartbeatMs;
+    let queued = 0;
     for (const subscriber of [...this.#index.subscribers()]) {
       const expired = subscriber.expiry(now);
       if (expired) this.#release(subscriber, expired);
       else if (subscriber.state === 'live' && subscriber.lastWriteAt <= quietSince)
         subscriber.write(this.#heartbeat, now);
+      if (subscriber.state !== 'closed') queued += subscriber.connection.bufferedBytes;
     }
+    this.unsent.streamBytes = queued;
   }
 
   async #trim(): Promise<void> {

@@ -1,7 +1,9 @@
 import { SseHubError } from '../errors.js';
 import type { EventInput } from '../log/event-log.js';
 import { assertFieldValue } from '../protocol/encoder.js';
+import { assertValueDepth } from '../protocol/json-depth.js';
 import { assertTopic } from '../protocol/topic.js';
+import { CONTROL_EVENTS } from '../protocol/wire.js';
 
 /** What a publisher sends: `POST /publish` bodies and `hub.publish()` arguments. */
 export interface PublishInput {
@@ -55,9 +57,16 @@ export function toEventInput(body: unknown, limits: PublishLimits): EventInput {
     } catch {
       throw new SseHubError('INVALID_TYPE', 'The "type" field must not contain CR, LF or NUL characters');
     }
+    if (CONTROL_EVENTS.includes(type)) {
+      throw new SseHubError(
+        'RESERVED_TYPE',
+        `The event type "${type}" is reserved: the hub sends it to steer clients, publishers cannot`,
+      );
+    }
   }
 
   if (data === undefined) throw new SseHubError('INVALID_DATA', 'The "data" field is required');
+  if (typeof data === 'object') assertValueDepth(data);
   const text = typeof data === 'string' ? data : JSON.stringify(data);
   if (text === '') throw new SseHubError('INVALID_DATA', 'The "data" field must not be empty');
   const size = Buffer.byteLength(text, 'utf8');

@@ -5,6 +5,11 @@ import { AppendListeners } from './listeners.js';
 export interface MemoryLogOptions {
   /** Hard cap on kept events, applied on append (oldest dropped first). */
   capacity?: number;
+  /**
+   * Hard cap on the bytes of kept event data (oldest dropped first): a count
+   * alone lets large events take gigabytes. Unbounded if unset.
+   */
+  maxBytes?: number;
 }
 
 /**
@@ -15,12 +20,15 @@ export class MemoryEventLog implements EventLog {
   readonly #events: StoredEvent[] = [];
   readonly #listeners = new AppendListeners();
   readonly #capacity: number;
+  readonly #maxBytes: number;
+  #bytes = 0;
   readonly #epoch = newEpoch();
   #head = 0;
   #trimmedThrough = 0;
 
   constructor(options: MemoryLogOptions = {}) {
     this.#capacity = options.capacity ?? 100_000;
+    this.#maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
   }
 
   async open(): Promise<void> {}
@@ -39,7 +47,14 @@ export class MemoryEventLog implements EventLog {
       };
     });
     this.#events.push(...stored);
-    const excess = this.#events.length - this.#capacity;
+    for (const event of stored) this.#bytes += event.data.length;
+    let excess = Math.max(0, this.#events.length - this.#capacity);
+    let bytes = this.#bytes;
+    for (let i = 0; i < excess; i++) bytes -= (this.#events[i] as StoredEvent).data.length;
+    // Keep the newest event even if it alone is over the bound.
+    while (bytes > this.#maxBytes && excess < this.#events.length - 1) {
+      bytes -= (this.#events[excess++] as StoredEvent).data.length;
+    }
     if (excess > 0) this.#dropOldest(excess);
     this.#listeners.emit(stored);
     return stored;
@@ -75,6 +90,7 @@ export class MemoryEventLog implements EventLog {
 
   #dropOldest(count: number): void {
     const removed = this.#events.splice(0, count);
+    for (const event of removed) this.#bytes -= event.data.length;
     const last = removed[removed.length - 1];
     if (last) this.#trimmedThrough = last.seq;
   }

@@ -14,11 +14,22 @@ export interface ChildHub {
   kill(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-export async function startChildHub(args: readonly string[], env: Record<string, string> = {}): Promise<ChildHub> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--host', '127.0.0.1', ...args], {
-    env: { ...process.env, SSEHUB_LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startChildHub(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  options: { openFileLimit?: number } = {},
+): Promise<ChildHub> {
+  const argv = ['--import', 'tsx', CLI, 'serve', '--host', '127.0.0.1', ...args];
+  const spawnEnv = { ...process.env, SSEHUB_LOG_LEVEL: 'info', ...env };
+  const stdio: ['ignore', 'pipe', 'pipe'] = ['ignore', 'pipe', 'pipe'];
+  // With a limit, the shell lowers RLIMIT_NOFILE and then execs node (same pid).
+  const child =
+    options.openFileLimit === undefined
+      ? spawn(process.execPath, argv, { env: spawnEnv, stdio })
+      : spawn('sh', ['-c', `ulimit -n ${options.openFileLimit} && exec "$0" "$@"`, process.execPath, ...argv], {
+          env: spawnEnv,
+          stdio,
+        });
   let output = '';
   child.stdout?.on('data', (d) => {
     output += d;
