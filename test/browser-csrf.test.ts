@@ -77,6 +77,8 @@ function attack(page: Page, init: { path: string; method: string; type?: string;
         const res = await fetch(url, {
           method: init.method,
           credentials: 'include',
+          // A refused preflight or a closed connection must end the attempt, not hang the test.
+          signal: AbortSignal.timeout(10_000),
           headers: init.type ? { 'content-type': init.type } : {},
           ...(init.body !== undefined && { body: init.body }),
         });

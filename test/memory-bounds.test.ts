@@ -76,7 +76,8 @@ describe('memory bounds (RSS of the hub process)', () => {
     );
     expect(stats.recentEventsBytes).toBeLessThanOrEqual(16 * MB);
     // With a count bound only, all 400 events (frame and data: ~200 MB) stayed cached.
-    expect(growth).toBeLessThan(80 * MB);
+    // 130 MB leaves room for transient parse buffers and GC timing on a loaded machine; unbounded is 200+.
+    expect(growth).toBeLessThan(130 * MB);
   }, 120_000);
 
   // Each snapshot reserves the largest a snapshot may be (min(32 MB, the cap)) while it is

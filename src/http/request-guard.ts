@@ -24,7 +24,9 @@ const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
  */
 export function guardRequest(req: IncomingMessage, allowedOrigins: readonly string[] | undefined): void {
   const method = req.method ?? 'GET';
-  if (BODY_METHODS.has(method)) {
+  // Only a request that carries a body can smuggle a form or text one; a body-less POST to a
+  // path that takes none (POST /) gets its 405, and cookie use is still checked below.
+  if (BODY_METHODS.has(method) && hasBody(req)) {
     const type = req.headers['content-type'];
     if (type === undefined || !JSON_TYPE.test(type)) {
       throw new SseHubError(
@@ -45,6 +47,11 @@ export function guardRequest(req: IncomingMessage, allowedOrigins: readonly stri
       : `Requests from ${origin} may not change state with the hub's cookie; add the origin to --cors to allow it`,
     { origin: origin ?? null },
   );
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /** `Origin`, else the origin of `Referer` (older browsers omit Origin on same-origin requests). */
