@@ -1,17 +1,16 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCollectionsFile } from '../src/collections/collections-file.js';
 import { createHub } from '../src/create-hub.js';
 import { type RunningServer, serve } from '../src/server.js';
+import { CHROMIUM, hasChromium, launchChromium } from './support/chromium.js';
 import { bearer, hsToken, TEST_SECRET } from './support/tokens.js';
 import { waitUntil } from './support/wait.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium && !process.env.CI) {
   console.warn(`Skipping browser tests: ${CHROMIUM} is missing (apt-get install chromium).`);
 }
@@ -93,20 +92,7 @@ describe.skipIf(!hasChromium)('browser: the message board', () => {
     await build({ configFile: join(import.meta.dirname, '..', 'web', 'vite.config.ts'), logLevel: 'warn' });
     dir = mkdtempSync(join(tmpdir(), 'ssehub-browser-'));
     server = await start();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      timeout: WAIT,
-    });
+    browser = await launchChromium(WAIT);
   }, 120_000);
 
   afterAll(async () => {
