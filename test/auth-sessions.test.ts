@@ -148,4 +148,32 @@ describe('stream sessions and token expiry', () => {
     expect(statuses).not.toContain('reconnecting');
     expect(tokensIssued).toBeGreaterThanOrEqual(3);
   });
+
+  it('where the SDK cannot refresh in place, the stream ends at exp and it reconnects and resumes with nothing lost', async () => {
+    // Every token names another identity, so each in-place refresh is refused (403) and the
+    // stream must end at exp; the reconnect carries a fresh token and Last-Event-ID.
+    let issued = 0;
+    const statuses: ConnectionStatus[] = [];
+    const received: HubEvent[] = [];
+    const client = createClient({
+      url: hub.url,
+      shareAcrossTabs: false,
+      reconnect: { initialRetryMs: 50, maxDelayMs: 200 },
+      getToken: () => hsToken({ sub: `sdk-${issued++}`, rights: { subscribe: ['chat/again'] }, expiresIn: 2 }),
+    });
+    const sub = client.subscribe('chat/again', { onEvent: (e) => received.push(e), onStatus: (s) => statuses.push(s) });
+    await waitUntil(() => sub.status === 'live', 10_000, 'the stream to open');
+    const endAt = Date.now() + 4_500;
+    const sent: string[] = [];
+    for (let i = 0; Date.now() < endAt; i++) {
+      sent.push(`m${i}`);
+      await send('chat/again', `m${i}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await send('chat/again', 'end');
+    await waitUntil(() => received.some((e) => e.data === 'end'), 10_000, 'the end marker');
+    sub.close();
+    expect(received.map((e) => e.data)).toEqual([...sent, 'end']);
+    expect(statuses).toContain('reconnecting');
+  });
 });
