@@ -132,7 +132,7 @@ export class Hub {
   stats(): HubStats {
     return {
       ...this.#stats,
-      connections: this.#index.size,
+      connections: this.#index.size - this.openByKind.internal,
       recentEventsBytes: this.#recent.bytes,
       unsentBytes: this.unsent.used,
     };
