@@ -147,7 +147,7 @@ export class Hub {
   }
 
   /** Plugs in telemetry (metrics, stream logs); set once at composition. */
-  useObserver(observer: HubObserver): void {
+  setObserver(observer: HubObserver): void {
     this.#observer = observer;
   }
 

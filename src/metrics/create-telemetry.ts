@@ -46,7 +46,7 @@ export function createTelemetry(hub: Hub, options: TelemetryOptions): Telemetry 
         })
       : undefined;
   if (options.metrics) metrics = new HubMetrics(hub, { canary, ready: () => readinessOf(hub, canary).ok });
-  hub.useObserver(new HubTelemetry({ metrics, live, logger }));
+  hub.setObserver(new HubTelemetry({ metrics, live, logger }));
   canary?.start();
   const stats = new AdminStats(hub, live, canary);
   const adminPage = options.adminPage && existsSync(options.adminPage) ? options.adminPage : undefined;
