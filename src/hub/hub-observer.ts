@@ -19,7 +19,7 @@ export interface StreamReport {
 
 /**
  * How the hub reports what it does to telemetry (metrics, stream logs, the
- * admin stats stream), plugged in at composition with `hub.useObserver`. Calls
+ * admin stats stream), plugged in at composition with `hub.setObserver`. Calls
  * are per stream and per fan-out batch, never per socket write; counters that
  * move on every event are plain numbers in {@link HubCounters}, read at scrape time.
  */

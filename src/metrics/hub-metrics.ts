@@ -109,47 +109,49 @@ export class HubMetrics {
       labelNames: ['code'],
       registers,
     });
-    // Log gauges: read once per scrape (one position read and one event read).
-    const head = new Gauge({
-      name: 'ssehub_log_head',
-      help: 'Position (seq) of the newest event in the log',
-      registers,
-    });
-    const retained = new Gauge({
-      name: 'ssehub_log_retained_events',
-      help: 'Events the log holds (head minus the trimmed-through position)',
-      registers,
-    });
-    const oldestAge = new Gauge({
-      name: 'ssehub_log_oldest_event_age_seconds',
-      help: 'Age of the oldest event the log still holds (0 when empty)',
-      registers,
-    });
-    const feedLag = new Gauge({
-      name: 'ssehub_live_feed_lag_events',
-      help: "Events appended to the log that this node's live feed has not handed to the hub yet",
-      registers,
-    });
+    // Log gauges: one position read and one event read per scrape, shared by the gauges
+    // (prom-client collects metrics concurrently).
+    let logRead: Promise<LogFacts | undefined> | undefined;
+    const readLog = (): Promise<LogFacts | undefined> => {
+      logRead ??= logFacts(hub).finally(() => {
+        logRead = undefined;
+      });
+      return logRead;
+    };
+    const logGauge = (name: string, help: string, pick: (facts: LogFacts) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        async collect() {
+          const facts = await readLog();
+          if (facts) this.set(pick(facts));
+        },
+      });
     new Gauge({
       name: 'ssehub_log_up',
       help: '1 when the log reports healthy (Redis reachable and its feed reading, for a Redis log)',
       registers,
       async collect() {
-        const ok = hub.log.health().ok;
-        this.set(ok ? 1 : 0);
-        if (!ok) return;
-        try {
-          const position = await hub.log.position();
-          head.set(position.head);
-          retained.set(Math.max(0, position.head - position.trimmedThrough));
-          feedLag.set(Math.max(0, position.head - counters.lastFedSeq));
-          const [oldest] = await hub.log.readAfter(position.trimmedThrough, 1);
-          oldestAge.set(oldest ? Math.max(0, (Date.now() - oldest.time) / 1000) : 0);
-        } catch {
-          this.set(0);
-        }
+        this.set((await readLog()) ? 1 : 0);
       },
     });
+    logGauge('ssehub_log_head', 'Position (seq) of the newest event in the log', (f) => f.head);
+    logGauge(
+      'ssehub_log_retained_events',
+      'Events the log holds (head minus the trimmed-through position)',
+      (f) => f.retained,
+    );
+    logGauge(
+      'ssehub_log_oldest_event_age_seconds',
+      'Age of the oldest event the log still holds (0 when empty)',
+      (f) => f.oldestAgeSeconds,
+    );
+    logGauge(
+      'ssehub_live_feed_lag_events',
+      "Events appended to the log that this node's live feed has not handed to the hub yet",
+      (f) => Math.max(0, f.head - counters.lastFedSeq),
+    );
     new Gauge({
       name: 'ssehub_unsent_bytes',
       help: 'Bytes written to streams that sockets have not taken yet, plus snapshots being sent',
@@ -195,5 +197,27 @@ export class HubMetrics {
         },
       });
     }
+  }
+}
+
+interface LogFacts {
+  head: number;
+  retained: number;
+  oldestAgeSeconds: number;
+}
+
+/** What the log gauges show; undefined when the log is unhealthy or a read fails. */
+async function logFacts(hub: Hub): Promise<LogFacts | undefined> {
+  if (!hub.log.health().ok) return undefined;
+  try {
+    const position = await hub.log.position();
+    const [oldest] = await hub.log.readAfter(position.trimmedThrough, 1);
+    return {
+      head: position.head,
+      retained: Math.max(0, position.head - position.trimmedThrough),
+      oldestAgeSeconds: oldest ? Math.max(0, (Date.now() - oldest.time) / 1000) : 0,
+    };
+  } catch {
+    return undefined;
   }
 }
