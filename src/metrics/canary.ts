@@ -118,16 +118,17 @@ export class Canary {
         this.#publishProblem = err.message;
       },
     );
-    this.#watch();
+    this.check();
   }
 
-  /** Logs the transitions, so an operator reads why readiness failed. */
-  #watch(): void {
+  /** The status, logging each change of it (so an operator reads why readiness failed). */
+  check(): CanaryStatus {
     const status = this.status();
-    if (status.ok === this.#wasOk) return;
+    if (status.ok === this.#wasOk) return status;
     this.#wasOk = status.ok;
     if (status.ok) this.#logger.info({ canary: this.node }, 'canary: beats arrive again; ready');
     else this.#logger.warn({ canary: this.node, reason: status.reason }, 'canary: delivery stopped; not ready');
+    return status;
   }
 
   #subscribe(): void {
@@ -161,7 +162,7 @@ export class Canary {
       this.#options.onRoundTrip?.(roundTripMs as number);
     }
     this.#nodes.set(beat.node, { node: beat.node, self, lastSeenAt: now, roundTripMs });
-    if (self && !this.#wasOk) this.#watch();
+    if (self && !this.#wasOk) this.check();
   }
 }
 

@@ -20,7 +20,7 @@ export function readinessOf(hub: Hub, canary: Canary | undefined): Readiness {
   const log = hub.log.health();
   if (!log.ok) reasons.push(`log: ${log.detail ?? 'unavailable'}`);
   if (hub.closing) reasons.push('the hub is shutting down');
-  const status = canary?.status();
+  const status = canary?.check();
   if (status && !status.ok) reasons.push(status.reason ?? 'canary: stale');
   return { ok: reasons.length === 0, reasons, log, ...(status && { canary: status }) };
 }
