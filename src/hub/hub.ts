@@ -230,7 +230,8 @@ export class Hub {
 
   #reserve(quotaKey: string): void {
     const max = this.settings.maxConnections;
-    if (max !== undefined && this.#index.size + this.#reserved >= max) {
+    // The canary's internal stream is not a client: it takes no client slot.
+    if (max !== undefined && this.#index.size - this.openByKind.internal + this.#reserved >= max) {
       throw new SseHubError('TOO_MANY_CONNECTIONS', `The hub is at its limit of ${max} open streams; retry later`);
     }
     const perClient = this.settings.maxStreamsPerClient;
