@@ -19,6 +19,7 @@ import { MemoryEventLog } from './log/memory-log.js';
 import { DEFAULT_REDIS_PREFIX } from './log/redis-keys.js';
 import { RedisEventLog, safeUrl } from './log/redis-log.js';
 import { SqliteEventLog } from './log/sqlite-log.js';
+import { createTelemetry, type Telemetry } from './metrics/create-telemetry.js';
 
 export interface CreateHubOptions extends HubOptionsInput, CollectionsOptions {
   /** Extra HTTP routes, tried after the hub's own. */
@@ -50,6 +51,8 @@ export interface SseHub {
   readonly handler: RequestHandler;
   /** Live collections (docs/collections.md); undefined unless the log is the embedded SQLite log. */
   readonly collections: Collections | undefined;
+  /** Metrics, the delivery canary and the admin routes (docs/operations.md). */
+  readonly telemetry: Telemetry;
   publish(input: PublishInput): Promise<StoredEvent>;
   close(): Promise<void>;
 }
@@ -128,7 +131,14 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
           audience: config.jwtAudience,
         })
       : undefined;
+  const telemetry = createTelemetry(hub, {
+    metrics: config.metrics,
+    canaryIntervalMs: config.canaryIntervalMs,
+    adminPage: fileURLToPath(new URL('../web/dist/admin.html', import.meta.url)),
+    logger,
+  });
   const allRoutes = [
+    telemetry.route,
     ...(guests ? [guests] : []),
     ...(collections ? [collections.route] : []),
     ...(routes ?? []),
@@ -150,6 +160,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
         : undefined,
     allowedHosts: config.allowedHosts,
     logger,
+    onError: telemetry.onRequestError,
     ...(health && { health }),
   });
   return {
@@ -160,7 +171,11 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
     authenticator,
     handler,
     collections: collections?.collections,
+    telemetry,
     publish: (input) => hub.publish(input),
-    close: () => hub.close(),
+    close: () => {
+      telemetry.stop();
+      return hub.close();
+    },
   };
 }

@@ -21,6 +21,8 @@ interface ServeFlags {
   retentionEvents?: number;
   retentionAge?: number;
   heartbeat?: number;
+  metrics?: boolean;
+  canary?: number;
   retry?: number;
   maxBuffer?: number;
   maxLifetime?: number;
@@ -94,6 +96,12 @@ export function serveCommand(): Command {
       new Option('--retention-age <duration>', 'drop events older than this, e.g. 7d (default 7d)')
         .env('SSEHUB_RETENTION_AGE')
         .argParser(durationArg),
+    )
+    .addOption(new Option('--no-metrics', 'do not serve Prometheus metrics at /metrics').env('SSEHUB_NO_METRICS'))
+    .addOption(
+      new Option('--canary <duration>', 'delivery canary beat interval, 0 for none (default 5s)')
+        .env('SSEHUB_CANARY')
+        .argParser((value) => (value === '0' ? 0 : durationArg(value))),
     )
     .addOption(
       new Option('--heartbeat <duration>', 'heartbeat interval on quiet streams (default 15s)')
@@ -227,6 +235,8 @@ export function serveCommand(): Command {
         ...(flags.retentionEvents !== undefined && { retentionEvents: flags.retentionEvents }),
         ...(flags.retentionAge !== undefined && { retentionAgeMs: flags.retentionAge }),
         ...(flags.heartbeat !== undefined && { heartbeatMs: flags.heartbeat }),
+        ...(flags.metrics === false && { metrics: false }),
+        ...(flags.canary !== undefined && { canaryIntervalMs: flags.canary }),
         ...(flags.retry !== undefined && { retryMs: flags.retry }),
         ...(flags.maxBuffer !== undefined && { maxBufferBytes: flags.maxBuffer }),
         ...(flags.maxLifetime !== undefined && { maxConnectionLifetimeMs: flags.maxLifetime }),

@@ -47,7 +47,12 @@ export async function openLiveStream(
   // A collection the principal has no read rule for is refused outright, before any stream starts.
   collections.access.assertMayAttempt(principal, 'read', live.collection);
   const scope: LiveScope = { collection: live.collection, where: live.where };
-  const request = { topics: [collectionTopic(live.collection)], scope, clientAddress: live.clientAddress };
+  const request = {
+    topics: [collectionTopic(live.collection)],
+    scope,
+    clientAddress: live.clientAddress,
+    kind: 'live' as const,
+  };
   const lastEventId = live.lastEventId || undefined;
   if (lastEventId !== undefined && (await hub.resumeProblem(lastEventId)) === undefined) {
     const ticket = hub.admit(principal, { ...request, lastEventId });

@@ -112,6 +112,13 @@ export const hubOptionsSchema = z.object({
   guestTokenTtlMs: positiveInt.min(60_000).default(12 * 3_600_000),
   /** Topic patterns guests may subscribe to (collection read rules still apply to records). */
   guestSubscribe: z.array(z.string().min(1)).default(['collections/**']),
+  /** Serve Prometheus metrics at `/metrics` (admin; docs/operations.md#metrics). */
+  metrics: z.boolean().default(true),
+  /**
+   * How often the delivery canary publishes its beat (docs/operations.md#the-canary);
+   * readiness fails when beats stop arriving for 3 intervals. 0 turns it off.
+   */
+  canaryIntervalMs: z.number().int().min(0).max(3_600_000).default(5_000),
   /** Log level when no logger is given. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

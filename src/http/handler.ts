@@ -67,6 +67,8 @@ export interface HandlerOptions {
   /** The per-identity publish rate; undefined for none (open mode). */
   publishLimit?: PublishLimit | undefined;
   logger: Logger;
+  /** Called with every error a request is answered with (metrics and the refusal log line). */
+  onError?: ((err: unknown, req: IncomingMessage) => void) | undefined;
 }
 
 /** The hub's HTTP API on node:http: /events, /publish, /healthz, plus plugged-in routes. */
@@ -189,7 +191,10 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
   }
 
   return (req, res, next) => {
-    route(req, res, next).catch((err) => sendError(res, err, logInternal));
+    route(req, res, next).catch((err) => {
+      options.onError?.(err, req);
+      sendError(res, err, logInternal);
+    });
   };
 }
 

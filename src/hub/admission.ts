@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import type { TopicMatcher } from '../protocol/topic.js';
 import type { EncodedEvent } from './encoded-event.js';
+import type { StreamKind } from './hub-observer.js';
 
 /** What a client asks for when it opens a stream (any protocol). */
 export interface StreamRequest {
@@ -15,6 +16,8 @@ export interface StreamRequest {
    * `where` filter). Opaque to the hub.
    */
   scope?: unknown;
+  /** What the stream serves, for metrics and logs (default `events`). */
+  kind?: StreamKind | undefined;
 }
 
 /**

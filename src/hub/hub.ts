@@ -12,8 +12,11 @@ import { SESSION_EVENT, type SessionData } from '../protocol/wire.js';
 import { type EventView, type StreamRequest, selectFor, type Ticket, type ViewProvider } from './admission.js';
 import type { Connection } from './connection.js';
 import { concatFrames, type EncodedEvent, encodeEvent } from './encoded-event.js';
+import { HubCounters } from './hub-counters.js';
+import { type HubObserver, NO_OBSERVER, type StreamKind } from './hub-observer.js';
 import { type PublishInput, toEventInput } from './publish-input.js';
 import { RecentEvents } from './recent-events.js';
+import { hideReserved, INTERNAL_PRINCIPAL, isReservedTopic, RESERVED_ROOT } from './reserved-topics.js';
 import { type ResetReason, resetFrame } from './reset.js';
 import { writeSliced } from './sliced-write.js';
 import { type CloseReason, Subscriber } from './subscriber.js';
@@ -95,6 +98,11 @@ export class Hub {
   readonly #perClient = new Map<string, number>();
   /** Token-authenticated streams by session id, for in-place token refresh. */
   readonly #sessions = new Map<string, Subscriber>();
+  /** Hot-path counters, read by metrics at scrape time. */
+  readonly counters = new HubCounters();
+  /** Open streams by kind. */
+  readonly openByKind: Record<StreamKind, number> = { events: 0, live: 0, mercure: 0, internal: 0 };
+  #observer: HubObserver = NO_OBSERVER;
 
   constructor(log: EventLog, settings: HubSettings, logger: Logger) {
     this.log = log;
@@ -124,7 +132,7 @@ export class Hub {
   stats(): HubStats {
     return {
       ...this.#stats,
-      connections: this.#index.size,
+      connections: this.#index.size - this.openByKind.internal,
       recentEventsBytes: this.#recent.bytes,
       unsentBytes: this.unsent.used,
     };
@@ -138,6 +146,11 @@ export class Hub {
     this.#viewProvider = provider;
   }
 
+  /** Plugs in telemetry (metrics, stream logs); set once at composition. */
+  setObserver(observer: HubObserver): void {
+    this.#observer = observer;
+  }
+
   /**
    * Appends one event; resolves with it once the log holds it durably. Without a
    * principal the caller is trusted code (an embedding server).
@@ -146,6 +159,13 @@ export class Hub {
     if (this.#closing) throw new SseHubError('SHUTTING_DOWN', 'The hub is shutting down');
     const entry = toEventInput(input, this.settings);
     assertMayPublish(principal, entry.topics);
+    const reserved = principal === INTERNAL_PRINCIPAL ? undefined : entry.topics.find(isReservedTopic);
+    if (reserved !== undefined) {
+      throw new SseHubError(
+        'FORBIDDEN',
+        `Topics under "${RESERVED_ROOT}/" are the hub's own; "${reserved}" cannot be published to`,
+      );
+    }
     const [stored] = await this.log.append([entry]);
     return stored as StoredEvent;
   }
@@ -161,6 +181,9 @@ export class Hub {
   admit(principal: Principal, request: StreamRequest): Ticket {
     if (this.#closing) throw new SseHubError('SHUTTING_DOWN', 'The hub is shutting down');
     const patterns = this.#checkTopics(request.topics);
+    if (!principal.rights.admin && patterns.some(isReservedTopic)) {
+      throw forbidden(principal, `Topics under "${RESERVED_ROOT}/" are readable with an admin token only`);
+    }
     const readable = overlapping(patterns, principal.rights.subscribe);
     if (readable.length === 0) {
       throw forbidden(
@@ -177,7 +200,7 @@ export class Hub {
       request,
       patterns,
       matches: compilePatterns(patterns),
-      permits: permitMatcher(permitted),
+      permits: hideReserved(patterns, permitMatcher(permitted)),
       view,
       groupKey: `${patterns.join(' ')}|${permitted.join(' ')}|${view?.key ?? ''}`,
       quotaKey,
@@ -207,7 +230,8 @@ export class Hub {
 
   #reserve(quotaKey: string): void {
     const max = this.settings.maxConnections;
-    if (max !== undefined && this.#index.size + this.#reserved >= max) {
+    // The canary's internal stream is not a client: it takes no client slot.
+    if (max !== undefined && this.#index.size - this.openByKind.internal + this.#reserved >= max) {
       throw new SseHubError('TOO_MANY_CONNECTIONS', `The hub is at its limit of ${max} open streams; retry later`);
     }
     const perClient = this.settings.maxStreamsPerClient;
@@ -241,6 +265,7 @@ export class Hub {
       maxBufferBytes: this.settings.maxBufferBytes,
       now: Date.now(),
       lifetimeMs: this.settings.maxConnectionLifetimeMs,
+      kind: ticket.request.kind ?? 'events',
     });
     // The reserved slot becomes the indexed stream; the client quota stays held until release.
     this.#reserved--;
@@ -248,6 +273,8 @@ export class Hub {
     // Registered before reading the log: whatever is appended from now on is parked
     // in the subscriber and de-duplicated against the replay by position.
     this.#index.add(subscriber);
+    this.openByKind[subscriber.kind]++;
+    this.#observer.streamOpened(subscriber);
     subscriber.write(this.#retryFrame, subscriber.openedAt);
     if (ticket.principal.expiresAt !== undefined) this.#openSession(subscriber);
     try {
@@ -259,7 +286,7 @@ export class Hub {
         subscriber.lastWriteAt = Date.now();
       }
       const position = await this.log.position();
-      await this.#catchUp(subscriber, options.from ?? ticket.request.lastEventId, position);
+      await this.#catchUp(subscriber, options.from ?? ticket.request.lastEventId, position, options.from === undefined);
       subscriber.goLive(Date.now());
     } catch (err) {
       this.#logger.error({ err, subscriber: subscriber.id }, 'replay failed; closing the stream');
@@ -310,7 +337,13 @@ export class Hub {
     return { expiresAt: principal.expiresAt };
   }
 
-  async #catchUp(subscriber: Subscriber, lastEventId: string | undefined, position: LogPosition): Promise<void> {
+  /** `counted`: a client's own resume (counted in replay metrics), not a snapshot's continuation. */
+  async #catchUp(
+    subscriber: Subscriber,
+    lastEventId: string | undefined,
+    position: LogPosition,
+    counted: boolean,
+  ): Promise<void> {
     const headId = formatEventId(position.epoch, position.head);
     if (lastEventId === undefined || lastEventId === '') {
       // A fresh client starts at the head; the id-only frame makes its EventSource
@@ -321,10 +354,12 @@ export class Hub {
     }
     const reason = this.#resumeProblem(lastEventId, position);
     if (reason) {
+      if (counted) this.counters.resets[reason]++;
       subscriber.lastSeq = position.head;
       subscriber.write(resetFrame(reason, lastEventId, headId), Date.now());
       return;
     }
+    if (counted) this.counters.resumed++;
     let cursor = (parseEventId(lastEventId) as { seq: number }).seq;
     subscriber.lastSeq = cursor;
     for (;;) {
@@ -364,13 +399,17 @@ export class Hub {
         continue;
       }
       subscriber.write(concatFrames(events.slice(start, end)), Date.now());
+      subscriber.eventsSent += end - start;
       this.#stats.delivered += end - start;
+      this.counters.replayedEvents += end - start;
       start = end;
     }
   }
 
   #enqueue(events: readonly StoredEvent[]): void {
     this.#stats.published += events.length;
+    const last = events[events.length - 1];
+    if (last) this.counters.lastFedSeq = last.seq;
     for (const event of events) this.#queue.push(encodeEvent(event));
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
@@ -405,6 +444,30 @@ export class Hub {
       delivered += group.members.size * events.length;
     }
     this.#stats.delivered += delivered;
+    // Once per batch, not per socket: from the oldest event's append to the last write.
+    if (delivered > 0) this.#observer.fannedOut(batch, Date.now() - (batch[0] as EncodedEvent).event.time);
+  }
+
+  /**
+   * What the admin topic lookup shows: how many open streams an event on
+   * `topic` would reach, and its last events still in the recent-events cache.
+   */
+  topicInfo(topic: string, limit: number): { subscribers: number; recent: StoredEvent[] } {
+    let subscribers = 0;
+    this.#index.forEachGroup([topic], ++this.#routeMark, (group) => {
+      subscribers += group.members.size;
+    });
+    return { subscribers, recent: this.#recent.last(limit, (e) => e.event.topics.includes(topic)) };
+  }
+
+  /** Subscribed topic patterns with their stream counts (for the admin dashboard). */
+  subscriptions(): { patterns: readonly string[]; streams: number }[] {
+    const totals = new Map<string, number>();
+    for (const group of this.#index.groups()) {
+      const key = group.patterns.join(' ');
+      totals.set(key, (totals.get(key) ?? 0) + group.members.size);
+    }
+    return [...totals].map(([key, streams]) => ({ patterns: key.split(' '), streams }));
   }
 
   #resetAll(position: LogPosition): void {
@@ -448,6 +511,9 @@ export class Hub {
   #release(subscriber: Subscriber, reason: CloseReason): void {
     if (subscriber.state !== 'closed') subscriber.close(reason);
     if (!this.#index.remove(subscriber)) return;
+    this.openByKind[subscriber.kind]--;
+    this.counters.closes[subscriber.closeReason ?? reason]++;
+    this.#observer.streamClosed(subscriber);
     this.#unreserveClient(subscriber.ticket.quotaKey);
     if (subscriber.session !== undefined) this.#sessions.delete(subscriber.session);
     if (subscriber.closeReason === 'slow-consumer') {

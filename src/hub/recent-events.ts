@@ -1,3 +1,4 @@
+import type { StoredEvent } from '../log/event-log.js';
 import type { EncodedEvent } from './encoded-event.js';
 
 /**
@@ -71,6 +72,16 @@ export class RecentEvents {
       else hi = mid;
     }
     return items.slice(lo, lo + limit);
+  }
+
+  /** The newest `limit` events that pass `keep`, newest first (the admin topic lookup). */
+  last(limit: number, keep: (event: EncodedEvent) => boolean): StoredEvent[] {
+    const out: StoredEvent[] = [];
+    for (let i = this.#items.length - 1; i >= this.#start && out.length < limit; i--) {
+      const item = this.#items[i] as EncodedEvent;
+      if (keep(item)) out.push(item.event);
+    }
+    return out;
   }
 
   clear(): void {

@@ -1,6 +1,7 @@
 import type { Ticket } from './admission.js';
 import type { Connection } from './connection.js';
 import type { EncodedEvent } from './encoded-event.js';
+import type { StreamKind, StreamReport } from './hub-observer.js';
 
 export type SubscriberState = 'replaying' | 'live' | 'closed';
 
@@ -12,13 +13,17 @@ export type CloseReason = 'client' | 'slow-consumer' | 'lifetime' | 'token-expir
  * which the client is complete, so nothing is written twice across the
  * replay/live boundary.
  */
-export class Subscriber {
+export class Subscriber implements StreamReport {
   static #nextId = 1;
   readonly id = Subscriber.#nextId++;
   /** What the stream was admitted with; replaced when the client hands over a fresh token. */
   ticket: Ticket;
   readonly connection: Connection;
   readonly openedAt: number;
+  readonly kind: StreamKind;
+  /** Events and bytes written so far (stream logs and metrics). */
+  eventsSent = 0;
+  bytesSent = 0;
   /** When the maximum connection lifetime ends the stream. */
   readonly lifetimeEndsAt: number;
   state: SubscriberState = 'replaying';
@@ -37,7 +42,9 @@ export class Subscriber {
     maxBufferBytes: number;
     now: number;
     lifetimeMs: number | undefined;
+    kind: StreamKind;
   }) {
+    this.kind = options.kind;
     this.connection = options.connection;
     this.ticket = options.ticket;
     this.#maxBufferBytes = options.maxBufferBytes;
@@ -71,7 +78,7 @@ export class Subscriber {
         return;
       }
       this.lastSeq = last;
-      this.write(chunk, now);
+      if (this.write(chunk, now)) this.eventsSent += events.length;
     } else if (this.state === 'replaying') {
       for (const e of events) {
         this.#pending.push(e);
@@ -95,7 +102,8 @@ export class Subscriber {
     const fresh = events.filter((e) => e.event.seq > this.lastSeq);
     if (fresh.length === 0) return;
     this.lastSeq = (fresh[fresh.length - 1] as EncodedEvent).event.seq;
-    this.write(fresh.length === 1 ? (fresh[0] as EncodedEvent).frame : Buffer.concat(fresh.map((e) => e.frame)), now);
+    const chunk = fresh.length === 1 ? (fresh[0] as EncodedEvent).frame : Buffer.concat(fresh.map((e) => e.frame));
+    if (this.write(chunk, now)) this.eventsSent += fresh.length;
   }
 
   /**
@@ -110,6 +118,7 @@ export class Subscriber {
       return false;
     }
     this.lastWriteAt = now;
+    this.bytesSent += chunk.length;
     this.connection.write(chunk);
     return true;
   }

@@ -11,6 +11,7 @@ import type { Subscriber } from './subscriber.js';
  */
 export class TopicGroup {
   readonly key: string;
+  readonly patterns: readonly string[];
   readonly exact: readonly string[];
   /** Matches the group's wildcard patterns only (exact topics go through the map). */
   readonly matchPatterns: TopicMatcher | undefined;
@@ -23,6 +24,7 @@ export class TopicGroup {
 
   constructor(ticket: Ticket) {
     this.key = ticket.groupKey;
+    this.patterns = ticket.patterns;
     this.exact = ticket.patterns.filter((p) => !isPattern(p));
     const wild = ticket.patterns.filter(isPattern);
     this.matchPatterns = wild.length > 0 ? compilePatterns(wild) : undefined;
@@ -105,6 +107,10 @@ export class SubscriptionIndex {
         visit(group);
       }
     }
+  }
+
+  groups(): IterableIterator<TopicGroup> {
+    return this.#groups.values();
   }
 
   *subscribers(): IterableIterator<Subscriber> {
