@@ -20,7 +20,8 @@ export async function startChildHub(
   options: { openFileLimit?: number } = {},
 ): Promise<ChildHub> {
   const argv = ['--import', 'tsx', CLI, 'serve', '--host', '127.0.0.1', ...args];
-  const spawnEnv = { ...process.env, SSEHUB_LOG_LEVEL: 'info', ...env };
+  // The canary's beats are log events: off unless a test asks for it (as startHub does).
+  const spawnEnv = { ...process.env, SSEHUB_LOG_LEVEL: 'info', SSEHUB_CANARY: '0', ...env };
   const stdio: ['ignore', 'pipe', 'pipe'] = ['ignore', 'pipe', 'pipe'];
   // With a limit, the shell lowers RLIMIT_NOFILE and then execs node (same pid).
   const child =

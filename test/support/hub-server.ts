@@ -1,13 +1,24 @@
 import { type RunningServer, type ServeOptions, serve } from '../../src/server.js';
 import { tempDir } from './temp-dir.js';
 
-/** An in-process hub on 127.0.0.1 with a random port and a fresh SQLite data dir. */
+/**
+ * An in-process hub on 127.0.0.1 with a random port and a fresh SQLite data dir.
+ * The delivery canary is off unless asked for: its beats are log events, and tests
+ * that check "nothing was written" compare log heads.
+ */
 export async function startHub(
   options: ServeOptions = {},
 ): Promise<RunningServer & { dataDir: string; stop(): Promise<void> }> {
   const dir = options.dataDir ? undefined : tempDir();
   const dataDir = options.dataDir ?? (dir as { path: string }).path;
-  const running = await serve({ port: 0, host: '127.0.0.1', logLevel: 'silent', ...options, dataDir });
+  const running = await serve({
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'silent',
+    canaryIntervalMs: 0,
+    ...options,
+    dataDir,
+  });
   return Object.assign(running, {
     dataDir,
     async stop() {
