@@ -60,7 +60,10 @@ async function openPage(origin: string): Promise<Page> {
 
 /** The requests the hub has received, once it has answered them all. */
 async function answered(): Promise<Seen[]> {
-  await waitUntil(() => seen.every((r) => r.status !== 0), WAIT, 'the hub to answer');
+  await waitUntil(() => seen.every((r) => r.status !== 0), WAIT, 'the hub to answer').catch((err) => {
+    const pending = seen.filter((r) => r.status === 0).map((r) => `${r.method} ${r.path}`);
+    throw new Error(`${(err as Error).message}; unanswered: ${pending.join(', ')}`);
+  });
   return seen;
 }
 
@@ -102,6 +105,7 @@ describe.skipIf(!hasChromium)('browser: CSRF and cross-origin streams', () => {
       logLevel: 'silent',
       jwtSecret: TEST_SECRET,
       corsOrigins: [origins.allowed],
+      canaryIntervalMs: 0, // its beats are log events; this test counts them
     });
     // The hub's own handler, observed from outside: what reached it and what it answered.
     hubServer = createServer((req, res) => {

@@ -13,7 +13,7 @@ let server: RunningServer | undefined;
 const closers: Array<() => void> = [];
 
 const start = (port = 0, dataDir = dir) =>
-  serve({ port, host: '127.0.0.1', dataDir, logLevel: 'silent', retryMs: 50, heartbeatMs: 1000 });
+  serve({ port, host: '127.0.0.1', dataDir, logLevel: 'silent', retryMs: 50, heartbeatMs: 1000, canaryIntervalMs: 0 });
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ssehub-client-'));

@@ -28,6 +28,7 @@ beforeEach(async () => {
     dataDir: dir.path,
     logLevel: 'silent',
     maxEventBytes: 4096,
+    canaryIntervalMs: 0, // "nothing written" compares log heads: no beats in the log
     collections: { messages: { schema: messagesSchema } },
   });
   url = server.url;

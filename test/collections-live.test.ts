@@ -22,7 +22,14 @@ afterEach(async () => {
 
 async function start(options: ServeOptions = {}): Promise<RunningServer> {
   const dir = collectionsTempDir();
-  const server = await serve({ port: 0, host: '127.0.0.1', dataDir: dir.path, logLevel: 'silent', ...options });
+  const server = await serve({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: dir.path,
+    logLevel: 'silent',
+    canaryIntervalMs: 0, // positions are compared exactly: no beats in the log
+    ...options,
+  });
   cleanups.push(
     () => dir.remove(),
     () => server.close(),
