@@ -19,6 +19,7 @@ import { MemoryEventLog } from './log/memory-log.js';
 import { DEFAULT_REDIS_PREFIX } from './log/redis-keys.js';
 import { RedisEventLog, safeUrl } from './log/redis-log.js';
 import { SqliteEventLog } from './log/sqlite-log.js';
+import { createMercure } from './mercure/create-mercure.js';
 
 export interface CreateHubOptions extends HubOptionsInput, CollectionsOptions {
   /** Extra HTTP routes, tried after the hub's own. */
@@ -128,9 +129,21 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
           audience: config.jwtAudience,
         })
       : undefined;
+  // Mercure after collections: its view applies to what collection views let through.
+  const mercure = config.mercure
+    ? createMercure(hub, {
+        authenticator,
+        anonymous: config.mercureAnonymous,
+        subscriptions: config.mercureSubscriptions,
+        corsOrigins: config.corsOrigins,
+        redis: redis && { url: redis.url, prefix: redis.prefix ?? DEFAULT_REDIS_PREFIX },
+        logger,
+      })
+    : undefined;
   const allRoutes = [
     ...(guests ? [guests] : []),
     ...(collections ? [collections.route] : []),
+    ...(mercure ? [mercure.route] : []),
     ...(routes ?? []),
     ...(webApp ? [webApp] : []),
   ];
@@ -151,6 +164,10 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
     allowedHosts: config.allowedHosts,
     logger,
     ...(health && { health }),
+    ...(mercure && {
+      formPaths: [mercure.formPath],
+      link: `<${config.basePath ?? ''}${mercure.formPath}>; rel="mercure"`,
+    }),
   });
   return {
     hub,
@@ -161,6 +178,9 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
     handler,
     collections: collections?.collections,
     publish: (input) => hub.publish(input),
-    close: () => hub.close(),
+    close: async () => {
+      await mercure?.close();
+      await hub.close();
+    },
   };
 }

@@ -112,6 +112,12 @@ export const hubOptionsSchema = z.object({
   guestTokenTtlMs: positiveInt.min(60_000).default(12 * 3_600_000),
   /** Topic patterns guests may subscribe to (collection read rules still apply to records). */
   guestSubscribe: z.array(z.string().min(1)).default(['collections/**']),
+  /** Speak the Mercure protocol at `/.well-known/mercure` (docs/mercure.md). */
+  mercure: z.boolean().default(true),
+  /** Mercure subscribers without a token receive public updates. */
+  mercureAnonymous: z.boolean().default(false),
+  /** Mercure subscription events and the subscriptions API. */
+  mercureSubscriptions: z.boolean().default(false),
   /** Log level when no logger is given. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
