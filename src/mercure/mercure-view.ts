@@ -61,7 +61,8 @@ function mercureStreamView(scope: MercureScope['mercure']): EventView {
         const visible = event.topics.some((t, i) => (native === undefined || native(t)) && wanted(topics[i] as string));
         return visible ? encoded : undefined;
       }
-      const visible = event.meta.private ? topics.some((t) => wanted(t) && privates(t)) : topics.some((t) => wanted(t));
+      // As in the spec: one topic matches a selector and (private) one topic, maybe another, is authorized.
+      const visible = topics.some((t) => wanted(t)) && (!event.meta.private || topics.some((t) => privates(t)));
       return visible ? mercureFrame(encoded) : undefined;
     },
   };
