@@ -10,7 +10,7 @@ import type { ParsedEvent } from '../src/protocol/parser.js';
 import { startHub } from './support/hub-server.js';
 import { MERCURE_PATH, mercurePublish, mercureToken, postForm } from './support/mercure.js';
 import { publish as nativePublish, openStream, type RecordedStream } from './support/sse-stream.js';
-import { hsToken, TEST_SECRET, tamperedToken } from './support/tokens.js';
+import { hsToken, signToken, TEST_SECRET, tamperedToken } from './support/tokens.js';
 
 type Hub = Awaited<ReturnType<typeof startHub>>;
 
@@ -119,6 +119,44 @@ describe('discovery and publishing', () => {
   });
 });
 
+describe('browsers on other origins', () => {
+  it('grants CORS with credentials to configured subscriber origins, and checks the origin of cookie-authenticated publishes', async () => {
+    const cors = await startHub({ jwtSecret: TEST_SECRET, corsOrigins: ['https://app.example'], publishRate: 0 });
+    try {
+      const token = await mercureToken({ subscribe: ['*'], publish: ['*'] });
+      const preflight = await fetch(new URL(`${MERCURE_PATH}?topic=x`, cors.url), {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.example', 'access-control-request-headers': 'last-event-id' },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Last-Event-ID/i);
+      const stream = await openStream(cors.url, ['urn:x'], {
+        path: MERCURE_PATH,
+        headers: { origin: 'https://app.example', cookie: `mercureAuthorization=${token}` },
+      });
+      expect(stream.status).toBe(200);
+      expect(stream.headers.get('access-control-allow-origin')).toBe('https://app.example');
+      expect(stream.headers.get('access-control-allow-credentials')).toBe('true');
+      expect(stream.headers.get('access-control-expose-headers')).toMatch(/Last-Event-ID/i);
+      stream.close();
+
+      const form: [string, string][] = [
+        ['topic', 'urn:x'],
+        ['data', 'by cookie'],
+      ];
+      const cookie = `mercureAuthorization=${token}`;
+      const foreign = await postForm(cors.url, form, { cookie, origin: 'https://evil.example' });
+      expect(foreign.status).toBe(403);
+      expect(JSON.parse(foreign.text).error.code).toBe('ORIGIN_NOT_ALLOWED');
+      expect((await postForm(cors.url, form, { cookie, origin: 'https://app.example' })).status).toBe(200);
+      // A Bearer token carries no ambient authority: no origin needed.
+      expect((await postForm(cors.url, form, { authorization: `Bearer ${token}` })).status).toBe(200);
+    } finally {
+      await cors.stop();
+    }
+  });
+});
+
 describe('subscribing', () => {
   it('delivers by exact topic, `*` and URI templates; several selectors per subscription and topics per update', async () => {
     const token = await mercureToken({ subscribe: [] });
@@ -189,11 +227,9 @@ describe('subscribing', () => {
       expect((await subscribe(['*'], { token: wrongKey }, other.url)).status).toBe(401);
       const open = await subscribe(['*', 'urn:end'], {}, other.url);
       expect(open.status).toBe(200);
-      const otherPublisher = await hsToken({ claims: { mercure: { publish: ['*'] } } }).then(() =>
-        import('./support/tokens.js').then((t) =>
-          t.signToken('HS256', `${TEST_SECRET}-other`, { claims: { mercure: { publish: ['*'] } } }),
-        ),
-      );
+      const otherPublisher = await signToken('HS256', `${TEST_SECRET}-other`, {
+        claims: { mercure: { publish: ['*'] } },
+      });
       await mercurePublish(other.url, otherPublisher, { topics: [USER(3)], data: 'secret', private: true });
       await mercurePublish(other.url, otherPublisher, { topics: [BOOK(3)], data: 'for everyone' });
       await endWith([open], other.url, otherPublisher);

@@ -97,7 +97,7 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
     const grant = {
       'Access-Control-Allow-Headers': 'Content-Type, Last-Event-ID, Authorization, If-Match',
       'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
-      'Access-Control-Expose-Headers': 'ETag, Location, Retry-After',
+      'Access-Control-Expose-Headers': 'ETag, Location, Retry-After, Last-Event-ID, Link',
       ...vary,
     };
     if (allowed.includes(origin)) {
