@@ -62,6 +62,8 @@ export class RedisSubscriptionStore implements SubscriptionStore {
 
   constructor(options: RedisSubscriptionStoreOptions) {
     this.#redis = new Redis(options.url, { lazyConnect: false, maxRetriesPerRequest: 2 });
+    // Failures surface on the calls (a subscribe answers 5xx, a refresh is retried); no unhandled 'error' events.
+    this.#redis.on('error', () => {});
     this.#key = `${options.prefix}{mercure}:subscriptions`;
     this.#ttlMs = options.ttlMs ?? 30_000;
     this.#timer = setInterval(() => void this.#refresh().catch(() => {}), this.#ttlMs / 3).unref();

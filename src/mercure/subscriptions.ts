@@ -58,7 +58,8 @@ export class MercureSubscriptions {
         const inactive = records.map((r) => ({ ...r, active: false }));
         this.#store
           .remove(records)
-          .then(() => this.#announce(inactive))
+          // A hub shutting down ends every stream: no events then (the log is closing too).
+          .then(() => (this.#hub.closing ? undefined : this.#announce(inactive)))
           .catch((err) => this.#logger.warn({ err }, 'could not record the end of a Mercure subscription'));
       },
     };
