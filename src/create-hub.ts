@@ -19,6 +19,7 @@ import { MemoryEventLog } from './log/memory-log.js';
 import { DEFAULT_REDIS_PREFIX } from './log/redis-keys.js';
 import { RedisEventLog, safeUrl } from './log/redis-log.js';
 import { SqliteEventLog } from './log/sqlite-log.js';
+import { createMercure } from './mercure/create-mercure.js';
 import { createTelemetry, type Telemetry } from './metrics/create-telemetry.js';
 
 export interface CreateHubOptions extends HubOptionsInput, CollectionsOptions {
@@ -137,10 +138,22 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
     adminPage: fileURLToPath(new URL('../web/dist/admin.html', import.meta.url)),
     logger,
   });
+  // Mercure after collections: its view applies to what collection views let through.
+  const mercure = config.mercure
+    ? createMercure(hub, {
+        authenticator,
+        anonymous: config.mercureAnonymous,
+        subscriptions: config.mercureSubscriptions,
+        corsOrigins: config.corsOrigins,
+        redis: redis && { url: redis.url, prefix: redis.prefix ?? DEFAULT_REDIS_PREFIX },
+        logger,
+      })
+    : undefined;
   const allRoutes = [
     telemetry.route,
     ...(guests ? [guests] : []),
     ...(collections ? [collections.route] : []),
+    ...(mercure ? [mercure.route] : []),
     ...(routes ?? []),
     ...(webApp ? [webApp] : []),
   ];
@@ -162,6 +175,10 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
     logger,
     onError: telemetry.onRequestError,
     ...(health && { health }),
+    ...(mercure && {
+      formPaths: [mercure.formPath],
+      link: `<${config.basePath ?? ''}${mercure.formPath}>; rel="mercure"`,
+    }),
   });
   return {
     hub,
@@ -173,9 +190,10 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
     collections: collections?.collections,
     telemetry,
     publish: (input) => hub.publish(input),
-    close: () => {
+    close: async () => {
       telemetry.stop();
-      return hub.close();
+      await mercure?.close();
+      await hub.close();
     },
   };
 }

@@ -51,6 +51,27 @@ describe.skipIf(!available)('RedisEventLog against a real Redis', () => {
     await Promise.all(logs.splice(0).map((log) => log.close()));
   });
 
+  it('stores adapter meta, resolves publisher ids on every node, and refuses a repeated id atomically', async () => {
+    const prefix = freshPrefix();
+    const one = await openLog(prefix);
+    const two = await openLog(prefix);
+    const fed = collect(two);
+    const meta = { origin: 'mercure', private: true as const, externalId: 'urn:r:1', retry: 7 };
+    const [stored] = await one.append([{ topics: ['t'], type: 'x', data: 'a', meta }]);
+    await expect(
+      two.append([
+        { topics: ['t'], data: 'fresh', meta: { externalId: 'urn:r:2' } },
+        { topics: ['t'], data: 'dup', meta: { externalId: 'urn:r:1' } },
+      ]),
+    ).rejects.toMatchObject({ code: 'DUPLICATE_EVENT_ID' });
+    // Nothing of the refused batch was written.
+    expect(await two.findExternalId('urn:r:2')).toBeUndefined();
+    expect(await two.findExternalId('urn:r:1')).toBe(stored?.seq);
+    expect((await two.readAfter(0, 10)).map((e) => [e.data, e.meta])).toEqual([['a', meta]]);
+    await until(() => fed.length === 1, 5_000, 'the live feed');
+    expect(fed[0]?.meta).toEqual(meta);
+  });
+
   afterAll(async () => {
     for (const prefix of prefixes) await deleteKeys(prefix);
     admin.disconnect();

@@ -47,6 +47,9 @@ interface ServeFlags {
   maxStreamsPerClient?: number;
   guestAuth?: boolean;
   guestTtl?: number;
+  mercure?: boolean;
+  mercureAnonymous?: boolean;
+  mercureSubscriptions?: boolean;
 }
 
 export function serveCommand(): Command {
@@ -199,6 +202,17 @@ export function serveCommand(): Command {
         'SSEHUB_GUEST_AUTH',
       ),
     )
+    .addOption(new Option('--no-mercure', 'do not serve the Mercure protocol at /.well-known/mercure'))
+    .addOption(
+      new Option('--mercure-anonymous', 'Mercure subscribers without a token receive public updates').env(
+        'SSEHUB_MERCURE_ANONYMOUS',
+      ),
+    )
+    .addOption(
+      new Option('--mercure-subscriptions', 'Mercure subscription events and the subscriptions API').env(
+        'SSEHUB_MERCURE_SUBSCRIPTIONS',
+      ),
+    )
     .addOption(
       new Option('--guest-ttl <duration>', 'lifetime of a guest token (default 12h)')
         .env('SSEHUB_GUEST_TTL')
@@ -291,6 +305,13 @@ function authOptions(flags: ServeFlags, command: Command): Partial<ServeOptions>
     ...(flags.maxStreamsPerClient !== undefined && { maxStreamsPerClient: flags.maxStreamsPerClient }),
     ...(flags.guestAuth !== undefined && { guestAuth: envSwitch(command, 'guestAuth', 'SSEHUB_GUEST_AUTH') }),
     ...(flags.guestTtl !== undefined && { guestTokenTtlMs: flags.guestTtl }),
+    ...(flags.mercure === false && { mercure: false }),
+    ...(flags.mercureAnonymous !== undefined && {
+      mercureAnonymous: envSwitch(command, 'mercureAnonymous', 'SSEHUB_MERCURE_ANONYMOUS'),
+    }),
+    ...(flags.mercureSubscriptions !== undefined && {
+      mercureSubscriptions: envSwitch(command, 'mercureSubscriptions', 'SSEHUB_MERCURE_SUBSCRIPTIONS'),
+    }),
   };
 }
 

@@ -119,6 +119,12 @@ export const hubOptionsSchema = z.object({
    * readiness fails when beats stop arriving for 3 intervals. 0 turns it off.
    */
   canaryIntervalMs: z.number().int().min(0).max(3_600_000).default(5_000),
+  /** Speak the Mercure protocol at `/.well-known/mercure` (docs/mercure.md). */
+  mercure: z.boolean().default(true),
+  /** Mercure subscribers without a token receive public updates. */
+  mercureAnonymous: z.boolean().default(false),
+  /** Mercure subscription events and the subscriptions API. */
+  mercureSubscriptions: z.boolean().default(false),
   /** Log level when no logger is given. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

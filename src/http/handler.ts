@@ -66,6 +66,10 @@ export interface HandlerOptions {
   trustProxy?: TrustProxy | undefined;
   /** The per-identity publish rate; undefined for none (open mode). */
   publishLimit?: PublishLimit | undefined;
+  /** Paths whose route reads a form body and checks its own cookie's origin (Mercure publishing). */
+  formPaths?: readonly string[] | undefined;
+  /** A `Link` header on every response (Mercure discovery: `<…/.well-known/mercure>; rel="mercure"`). */
+  link?: string | undefined;
   logger: Logger;
   /** Called with every error a request is answered with (metrics and the refusal log line). */
   onError?: ((err: unknown, req: IncomingMessage) => void) | undefined;
@@ -95,7 +99,7 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
     const grant = {
       'Access-Control-Allow-Headers': 'Content-Type, Last-Event-ID, Authorization, If-Match',
       'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
-      'Access-Control-Expose-Headers': 'ETag, Location, Retry-After',
+      'Access-Control-Expose-Headers': 'ETag, Location, Retry-After, Last-Event-ID, Link',
       ...vary,
     };
     if (allowed.includes(origin)) {
@@ -121,13 +125,14 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
       url.pathname = url.pathname.slice(basePath.length) || '/';
     }
     checkHost?.(req);
+    if (options.link) res.setHeader('Link', options.link);
     const cors = corsHeaders(req);
     for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
     if (req.method === 'OPTIONS' && cors['Access-Control-Allow-Origin'] !== undefined) {
       res.writeHead(204).end();
       return;
     }
-    guardRequest(req, writeOrigins);
+    guardRequest(req, writeOrigins, options.formPaths?.includes(url.pathname));
     let resolved: Promise<Principal> | undefined;
     const principal: PrincipalOf = () => {
       resolved ??= authenticator

@@ -22,11 +22,16 @@ const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
  * must come from the hub's own origin or one listed in `corsOrigins`. Requests
  * with an Authorization header or no cookie carry no ambient authority and pass.
  */
-export function guardRequest(req: IncomingMessage, allowedOrigins: readonly string[] | undefined): void {
+export function guardRequest(
+  req: IncomingMessage,
+  allowedOrigins: readonly string[] | undefined,
+  /** The route reads a form body and checks its own cookie's origin (Mercure publishing). */
+  formRoute = false,
+): void {
   const method = req.method ?? 'GET';
   // Only a request that carries a body can smuggle a form or text one; a body-less POST to a
   // path that takes none (POST /) gets its 405, and cookie use is still checked below.
-  if (BODY_METHODS.has(method) && hasBody(req)) {
+  if (BODY_METHODS.has(method) && hasBody(req) && !formRoute) {
     const type = req.headers['content-type'];
     if (type === undefined || !JSON_TYPE.test(type)) {
       throw new SseHubError(
@@ -52,6 +57,22 @@ export function guardRequest(req: IncomingMessage, allowedOrigins: readonly stri
 function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
   return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * For protocol adapters with a cookie of their own (Mercure's): a state change
+ * authenticated by that cookie must come from the hub's origin or a listed one.
+ */
+export function assertTrustedOrigin(req: IncomingMessage, allowedOrigins: readonly string[] | undefined): void {
+  const origin = requestOrigin(req);
+  if (origin !== undefined && (isOwnOrigin(req, origin) || isListed(origin, allowedOrigins))) return;
+  throw new SseHubError(
+    'ORIGIN_NOT_ALLOWED',
+    origin === undefined
+      ? 'A request authenticated by cookie must say where it comes from (Origin or Referer header); send the token as Authorization: Bearer instead'
+      : `Requests from ${origin} may not change state with a cookie; add the origin to --cors to allow it`,
+    { origin: origin ?? null },
+  );
 }
 
 /** `Origin`, else the origin of `Referer` (older browsers omit Origin on same-origin requests). */

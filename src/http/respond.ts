@@ -64,6 +64,15 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   }
 }
 
+/** Reads a body of any media type (the caller checked it) as UTF-8 text, up to `limit` bytes. */
+export async function readTextBody(req: IncomingMessage, limit: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    throw new SseHubError('PAYLOAD_TOO_LARGE', `The body is ${declared} bytes; the limit is ${limit} bytes`);
+  }
+  return Buffer.concat(await readUpTo(req, limit)).toString('utf8');
+}
+
 /**
  * The body's chunks, refusing (and no longer reading) once it passes `limit`.
  * Listeners rather than `for await`: leaving that loop early destroys the

@@ -5,11 +5,12 @@ import { OPEN_PRINCIPAL, type Principal } from '../auth/principal.js';
 import { overlapping, permitMatcher } from '../auth/rights.js';
 import { SseHubError } from '../errors.js';
 import { formatEventId, parseEventId } from '../log/event-id.js';
-import type { EventLog, LogPosition, StoredEvent } from '../log/event-log.js';
+import type { EventLog, EventMeta, LogPosition, StoredEvent } from '../log/event-log.js';
 import { encodeComment, encodeMessageBytes } from '../protocol/encoder.js';
 import { assertTopicPattern, compilePatterns } from '../protocol/topic.js';
 import { SESSION_EVENT, type SessionData } from '../protocol/wire.js';
 import { type EventView, type StreamRequest, selectFor, type Ticket, type ViewProvider } from './admission.js';
+import { composeViews } from './compose-views.js';
 import type { Connection } from './connection.js';
 import { concatFrames, type EncodedEvent, encodeEvent } from './encoded-event.js';
 import { HubCounters } from './hub-counters.js';
@@ -41,6 +42,13 @@ export interface HubSettings {
   maxUnsentBytes?: number | undefined;
   retention: { maxEvents: number | undefined; maxAgeMs: number | undefined };
   retentionIntervalMs: number;
+}
+
+/** What a protocol adapter adds to a publish: metadata stored with the event, the reserved root it may write. */
+export interface AdapterPublish {
+  meta?: EventMeta | undefined;
+  /** A reserved topic root (such as `mercure`) this adapter owns and may publish under. */
+  root?: string | undefined;
 }
 
 /** How a started stream begins, before history or live events. */
@@ -140,10 +148,11 @@ export class Hub {
 
   /**
    * Plugs in how principals see events (collections filter their topics by read
-   * rules). Set once at composition, before streams open.
+   * rules, Mercure hides private updates). Called at composition, before streams
+   * open; providers plugged in later apply after earlier ones ({@link composeViews}).
    */
   useViews(provider: ViewProvider): void {
-    this.#viewProvider = provider;
+    this.#viewProvider = composeViews(this.#viewProvider, provider);
   }
 
   /** Plugs in telemetry (metrics, stream logs); set once at composition. */
@@ -155,9 +164,13 @@ export class Hub {
    * Appends one event; resolves with it once the log holds it durably. Without a
    * principal the caller is trusted code (an embedding server).
    */
-  async publish(input: PublishInput, principal: Principal = OPEN_PRINCIPAL): Promise<StoredEvent> {
+  async publish(
+    input: PublishInput,
+    principal: Principal = OPEN_PRINCIPAL,
+    adapter?: AdapterPublish,
+  ): Promise<StoredEvent> {
     if (this.#closing) throw new SseHubError('SHUTTING_DOWN', 'The hub is shutting down');
-    const entry = toEventInput(input, this.settings);
+    const entry = { ...toEventInput(input, this.settings, adapter?.root), meta: adapter?.meta };
     assertMayPublish(principal, entry.topics);
     const reserved = principal === INTERNAL_PRINCIPAL ? undefined : entry.topics.find(isReservedTopic);
     if (reserved !== undefined) {
@@ -371,6 +384,22 @@ export class Hub {
       await this.#writeReplay(subscriber, selectFor(subscriber.ticket, page));
       subscriber.lastSeq = cursor;
     }
+  }
+
+  /**
+   * The hub id of the event a protocol adapter published with this external id
+   * (`meta.externalId`), for resuming from it; undefined when the log has none.
+   */
+  async eventIdOf(externalId: string): Promise<string | undefined> {
+    const seq = await this.log.findExternalId(externalId);
+    if (seq === undefined) return undefined;
+    return formatEventId((await this.log.position()).epoch, seq);
+  }
+
+  /** Where a stream resumes to replay all retained history, and the newest id (a fresh stream's start). */
+  async historyBounds(): Promise<{ earliest: string; head: string }> {
+    const { epoch, trimmedThrough, head } = await this.log.position();
+    return { earliest: formatEventId(epoch, trimmedThrough), head: formatEventId(epoch, head) };
   }
 
   /** Why `lastEventId` cannot be resumed from (undefined when it can), as `subscribe` would decide. */

@@ -19,11 +19,15 @@ export interface PublishLimits {
 }
 
 const MAX_TYPE_LENGTH = 128;
-/** Topics under this root carry collection change events; publishers cannot forge them. */
-const RESERVED_ROOT = 'collections';
+/**
+ * Topics under these roots are written only by the hub's own features:
+ * `collections/` carries collection change events, `mercure/` Mercure updates
+ * whose topics are not hub topics. Native publishers cannot forge them.
+ */
+const RESERVED_ROOTS = ['collections', 'mercure'];
 
 /** Validates a publish request and turns it into a log entry; throws SseHubError naming the problem. */
-export function toEventInput(body: unknown, limits: PublishLimits): EventInput {
+export function toEventInput(body: unknown, limits: PublishLimits, ownRoot?: string): EventInput {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new SseHubError('INVALID_BODY', 'The body must be a JSON object: {"topic": "...", "data": ...}');
   }
@@ -40,11 +44,15 @@ export function toEventInput(body: unknown, limits: PublishLimits): EventInput {
     );
   }
   const unique = [...new Set(topics.map(assertTopic))];
-  const reserved = unique.find((t) => t === RESERVED_ROOT || t.startsWith(`${RESERVED_ROOT}/`));
-  if (reserved !== undefined) {
+  for (const root of RESERVED_ROOTS) {
+    if (root === ownRoot) continue;
+    const reserved = unique.find((t) => t === root || t.startsWith(`${root}/`));
+    if (reserved === undefined) continue;
     throw new SseHubError(
       'INVALID_TOPIC',
-      `Topic "${reserved}" is reserved: change events under "${RESERVED_ROOT}/" come only from writes to live collections`,
+      root === 'collections'
+        ? `Topic "${reserved}" is reserved: change events under "collections/" come only from writes to live collections`
+        : `Topic "${reserved}" is reserved: topics under "${root}/" are written only through the Mercure endpoint`,
     );
   }
 

@@ -17,12 +17,72 @@ function sqliteFile(): string {
   return join(dir.path, 'log.db');
 }
 
+describe('sqlite event log written before adapter meta existed', () => {
+  it('gains the meta column on open and keeps its events', async () => {
+    const file = sqliteFile();
+    const Database = (await import('better-sqlite3')).default;
+    const old = new Database(file);
+    old.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+      CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, topics TEXT NOT NULL, type TEXT, data TEXT NOT NULL, time INTEGER NOT NULL);
+      INSERT INTO meta VALUES ('epoch', 'oldepoch');
+      INSERT INTO events (topics, type, data, time) VALUES ('t', NULL, 'before', 1);`);
+    old.close();
+    const log = new SqliteEventLog({ file });
+    await log.open();
+    await log.append([{ topics: ['t'], data: 'after', meta: { externalId: 'urn:x' } }]);
+    const events = await log.readAfter(0, 10);
+    expect(events.map((e) => [e.id, e.data, e.meta])).toEqual([
+      ['oldepoch-1', 'before', undefined],
+      ['oldepoch-2', 'after', { externalId: 'urn:x' }],
+    ]);
+    expect(await log.findExternalId('urn:x')).toBe(2);
+    await log.close();
+  });
+});
+
 const adapters: [string, () => EventLog][] = [
   ['memory', () => new MemoryEventLog()],
   ['sqlite', () => new SqliteEventLog({ file: sqliteFile() })],
 ];
 
 describe.each(adapters)('%s event log (port contract)', (_name, make) => {
+  it('stores adapter meta, maps publisher ids to positions, and refuses a repeated id without failing others', async () => {
+    const log = make();
+    await log.open();
+    const seen: StoredEvent[] = [];
+    log.onAppend((events) => seen.push(...events));
+    const meta = { origin: 'mercure', private: true as const, externalId: 'urn:a', retry: 5 };
+    const [first] = await log.append([
+      { topics: ['t'], data: 'a', meta },
+      { topics: ['t'], data: 'plain' },
+    ]);
+    // Concurrent appends share a group commit (SQLite): the duplicate fails alone.
+    const results = await Promise.allSettled([
+      log.append([{ topics: ['t'], data: 'dup', meta: { externalId: 'urn:a' } }]),
+      log.append([{ topics: ['t'], data: 'b', meta: { externalId: 'urn:b' } }]),
+      log.append([{ topics: ['t'], data: 'c', meta: { externalId: 'urn:b' } }]),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'rejected']);
+    expect((results[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'DUPLICATE_EVENT_ID' });
+    await expect(
+      log.append([
+        { topics: ['t'], data: 'x', meta: { externalId: 'urn:z' } },
+        { topics: ['t'], data: 'y', meta: { externalId: 'urn:z' } },
+      ]),
+    ).rejects.toMatchObject({ code: 'DUPLICATE_EVENT_ID' });
+    expect(await log.findExternalId('urn:a')).toBe(first?.seq);
+    expect(await log.findExternalId('urn:b')).toBe((first?.seq ?? 0) + 2);
+    expect(await log.findExternalId('urn:none')).toBeUndefined();
+    const stored = await log.readAfter(0, 10);
+    expect(stored.map((e) => [e.data, e.meta])).toEqual([
+      ['a', meta],
+      ['plain', undefined],
+      ['b', { externalId: 'urn:b' }],
+    ]);
+    expect(seen.map((e) => [e.data, e.meta])).toEqual(stored.map((e) => [e.data, e.meta]));
+    await log.close();
+  });
+
   it('assigns strictly increasing positions and ids carrying the epoch', async () => {
     const log = make();
     await log.open();

@@ -11,6 +11,22 @@ export interface EventInput {
   topics: readonly string[];
   type?: string | undefined;
   data: string;
+  /** Protocol-adapter metadata (Mercure), stored with the event by every adapter. */
+  meta?: EventMeta | undefined;
+}
+
+/**
+ * What a protocol adapter needs kept beside an event that the native API has
+ * no field for: a Mercure update's privacy, its publisher-supplied id and retry.
+ * `externalId` is unique across the log: an append repeating one is refused
+ * with DUPLICATE_EVENT_ID, and {@link EventLog.findExternalId} maps it back to a position.
+ */
+export interface EventMeta {
+  /** The protocol adapter that published the event (`mercure`); absent for native events. */
+  readonly origin?: string | undefined;
+  readonly private?: true | undefined;
+  readonly externalId?: string | undefined;
+  readonly retry?: number | undefined;
 }
 
 export interface StoredEvent {
@@ -23,6 +39,7 @@ export interface StoredEvent {
   readonly data: string;
   /** Append time, milliseconds since the Unix epoch. */
   readonly time: number;
+  readonly meta?: EventMeta | undefined;
 }
 
 export interface LogPosition {
@@ -50,6 +67,12 @@ export interface EventLog {
   open(): Promise<void>;
   /** Appends events atomically; resolves once they are durable, in order. */
   append(inputs: readonly EventInput[]): Promise<StoredEvent[]>;
+  /**
+   * The position of the event appended with this `meta.externalId`, or undefined
+   * when none was (ids of trimmed events may still resolve: resuming there is then
+   * answered as history-trimmed).
+   */
+  findExternalId(externalId: string): Promise<number | undefined>;
   /** Up to `limit` events with seq greater than `afterSeq`, oldest first. */
   readAfter(afterSeq: number, limit: number): Promise<StoredEvent[]>;
   position(): Promise<LogPosition>;

@@ -1,5 +1,6 @@
 import { formatEventId, newEpoch } from './event-id.js';
 import type { EventInput, EventLog, LogPosition, RetentionPolicy, StoredEvent } from './event-log.js';
+import { duplicateExternalId, externalIdsOf } from './event-meta.js';
 import { AppendListeners } from './listeners.js';
 
 export interface MemoryLogOptions {
@@ -19,6 +20,8 @@ export interface MemoryLogOptions {
 export class MemoryEventLog implements EventLog {
   readonly #events: StoredEvent[] = [];
   readonly #listeners = new AppendListeners();
+  /** Publisher-supplied ids → positions, for resume and duplicate refusal. */
+  readonly #external = new Map<string, number>();
   readonly #capacity: number;
   readonly #maxBytes: number;
   #bytes = 0;
@@ -35,8 +38,10 @@ export class MemoryEventLog implements EventLog {
 
   async append(inputs: readonly EventInput[]): Promise<StoredEvent[]> {
     const time = Date.now();
+    for (const id of externalIdsOf(inputs)) if (this.#external.has(id)) throw duplicateExternalId(id);
     const stored = inputs.map((input) => {
       const seq = ++this.#head;
+      if (input.meta?.externalId !== undefined) this.#external.set(input.meta.externalId, seq);
       return {
         seq,
         id: formatEventId(this.#epoch, seq),
@@ -44,6 +49,7 @@ export class MemoryEventLog implements EventLog {
         type: input.type,
         data: input.data,
         time,
+        ...(input.meta && { meta: input.meta }),
       };
     });
     this.#events.push(...stored);
@@ -58,6 +64,10 @@ export class MemoryEventLog implements EventLog {
     if (excess > 0) this.#dropOldest(excess);
     this.#listeners.emit(stored);
     return stored;
+  }
+
+  async findExternalId(externalId: string): Promise<number | undefined> {
+    return this.#external.get(externalId);
   }
 
   async readAfter(afterSeq: number, limit: number): Promise<StoredEvent[]> {
@@ -90,7 +100,10 @@ export class MemoryEventLog implements EventLog {
 
   #dropOldest(count: number): void {
     const removed = this.#events.splice(0, count);
-    for (const event of removed) this.#bytes -= event.data.length;
+    for (const event of removed) {
+      this.#bytes -= event.data.length;
+      if (event.meta?.externalId !== undefined) this.#external.delete(event.meta.externalId);
+    }
     const last = removed[removed.length - 1];
     if (last) this.#trimmedThrough = last.seq;
   }

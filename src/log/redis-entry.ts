@@ -1,5 +1,6 @@
 import { formatEventId } from './event-id.js';
-import type { EventInput, StoredEvent } from './event-log.js';
+import type { EventInput, EventMeta, StoredEvent } from './event-log.js';
+import { decodeMeta, encodeMeta } from './event-meta.js';
 
 /** A stream entry as ioredis returns it: `[id, [field, value, ...]]`. */
 export type RawStreamEntry = [id: string, fields: string[]];
@@ -13,9 +14,21 @@ export interface RedisEntry {
 /** Topic names contain no whitespace, so a space joins them unambiguously. */
 const TOPIC_SEPARATOR = ' ';
 
-/** The script arguments for one event: topics, type ('' for none: types are never empty), data. */
-export function entryArgs(input: EventInput): [string, string, string] {
-  return [input.topics.join(TOPIC_SEPARATOR), input.type ?? '', input.data];
+/** Script arguments per event (see appendScript). */
+export const ARGS_PER_ENTRY = 5;
+
+/**
+ * The script arguments for one event: topics, type ('' for none: types are never
+ * empty), data, meta JSON ('' for none) and the publisher id ('' for none).
+ */
+export function entryArgs(input: EventInput): [string, string, string, string, string] {
+  return [
+    input.topics.join(TOPIC_SEPARATOR),
+    input.type ?? '',
+    input.data,
+    encodeMeta(input.meta) ?? '',
+    input.meta?.externalId ?? '',
+  ];
 }
 
 /** The position in a stream entry id `<seq>-0`. */
@@ -30,6 +43,7 @@ export function decodeEntry([id, fields]: RawStreamEntry): RedisEntry {
   let topics = '';
   let type: string | undefined;
   let data = '';
+  let meta: EventMeta | undefined;
   for (let i = 0; i + 1 < fields.length; i += 2) {
     const value = fields[i + 1] as string;
     switch (fields[i]) {
@@ -48,11 +62,22 @@ export function decodeEntry([id, fields]: RawStreamEntry): RedisEntry {
       case 'd':
         data = value;
         break;
+      case 'm':
+        meta = decodeMeta(value);
+        break;
     }
   }
   const seq = seqOfEntryId(id);
   return {
     epoch,
-    event: { seq, id: formatEventId(epoch, seq), topics: topics.split(TOPIC_SEPARATOR), type, data, time },
+    event: {
+      seq,
+      id: formatEventId(epoch, seq),
+      topics: topics.split(TOPIC_SEPARATOR),
+      type,
+      data,
+      time,
+      ...(meta && { meta }),
+    },
   };
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { SseHubError } from '../errors.js';
 import { formatEventId, newEpoch } from './event-id.js';
 import type { EventInput, EventLog, LogHealth, LogPosition, RetentionPolicy, StoredEvent } from './event-log.js';
+import { duplicateExternalId, externalIdsOf } from './event-meta.js';
 import { AppendListeners } from './listeners.js';
 import { decodeEntry, entryArgs, type RawStreamEntry, seqOfEntryId } from './redis-entry.js';
 import { DEFAULT_REDIS_PREFIX, type RedisLogKeys, redisLogKeys } from './redis-keys.js';
@@ -117,14 +118,16 @@ export class RedisEventLog implements EventLog {
 
   async append(inputs: readonly EventInput[]): Promise<StoredEvent[]> {
     if (inputs.length === 0) return [];
+    externalIdsOf(inputs); // a batch repeating a publisher id is refused before Redis is asked
     const reply = (await this.#run('append', () =>
       appendScript.run(
         this.#redis(),
-        [this.#keys.stream, this.#keys.seq, this.#keys.epoch],
+        [this.#keys.stream, this.#keys.seq, this.#keys.epoch, this.#keys.externalIds],
         [newEpoch(), ...inputs.flatMap(entryArgs)],
       ),
-    )) as [string, number, string];
-    const [epoch, first, ms] = reply;
+    )) as [string, number | string, string];
+    if (reply[0] === 'duplicate') throw duplicateExternalId(String(reply[1]));
+    const [epoch, first, ms] = reply as [string, number, string];
     const time = Number(ms);
     return inputs.map((input, i) => ({
       seq: first + i,
@@ -133,7 +136,13 @@ export class RedisEventLog implements EventLog {
       type: input.type,
       data: input.data,
       time,
+      ...(input.meta && { meta: input.meta }),
     }));
+  }
+
+  async findExternalId(externalId: string): Promise<number | undefined> {
+    const seq = await this.#run('read', () => this.#redis().hget(this.#keys.externalIds, externalId));
+    return seq === null ? undefined : Number(seq);
   }
 
   async readAfter(afterSeq: number, limit: number): Promise<StoredEvent[]> {

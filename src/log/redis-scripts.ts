@@ -4,35 +4,42 @@ import { RedisScript } from './redis-script.js';
  * The log's Lua scripts. Each runs atomically in Redis, so every node sees the
  * same positions, ids and epoch. Stream entries have the fields
  * `e` (epoch), `t` (append time, ms), `p` (topics joined by a space),
- * `y` (type, only when present) and `d` (data); the entry id is `<seq>-0`.
+ * `y` (type, only when present), `d` (data) and `m` (adapter meta JSON, only when present); the entry id is `<seq>-0`.
  */
 
 /**
- * KEYS: stream, seq, epoch. ARGV: a candidate epoch (used only when none is set),
- * then one (topics, type or '', data) triple per event.
- * Returns { epoch, first seq, time ms }.
+ * KEYS: stream, seq, epoch, external ids (hash id → seq). ARGV: a candidate epoch
+ * (used only when none is set), then per event (topics, type or '', data, meta
+ * JSON or '', publisher id or ''). A publisher id already in the hash refuses the
+ * whole append before anything is written: returns { 'duplicate', id }.
+ * Otherwise returns { epoch, first seq, time ms }.
  */
 export const appendScript = new RedisScript(
   `
+local count = (#ARGV - 1) / 5
+for i = 0, count - 1 do
+  local xid = ARGV[6 + i * 5]
+  if xid ~= '' and redis.call('HEXISTS', KEYS[4], xid) == 1 then return { 'duplicate', xid } end
+end
 redis.call('SET', KEYS[3], ARGV[1], 'NX')
 local epoch = redis.call('GET', KEYS[3])
-local count = (#ARGV - 1) / 3
 local last = redis.call('INCRBY', KEYS[2], count)
 local first = last - count + 1
 local now = redis.call('TIME')
 local ms = now[1] .. string.format('%03d', math.floor(tonumber(now[2]) / 1000))
 for i = 0, count - 1 do
-  local base = 2 + i * 3
+  local base = 2 + i * 5
   local id = string.format('%d-0', first + i)
-  if ARGV[base + 1] == '' then
-    redis.call('XADD', KEYS[1], id, 'e', epoch, 't', ms, 'p', ARGV[base], 'd', ARGV[base + 2])
-  else
-    redis.call('XADD', KEYS[1], id, 'e', epoch, 't', ms, 'p', ARGV[base], 'y', ARGV[base + 1], 'd', ARGV[base + 2])
-  end
+  local fields = { 'e', epoch, 't', ms, 'p', ARGV[base] }
+  if ARGV[base + 1] ~= '' then table.insert(fields, 'y'); table.insert(fields, ARGV[base + 1]) end
+  table.insert(fields, 'd'); table.insert(fields, ARGV[base + 2])
+  if ARGV[base + 3] ~= '' then table.insert(fields, 'm'); table.insert(fields, ARGV[base + 3]) end
+  redis.call('XADD', KEYS[1], id, unpack(fields))
+  if ARGV[base + 4] ~= '' then redis.call('HSET', KEYS[4], ARGV[base + 4], first + i) end
 end
 return { epoch, first, ms }
 `,
-  3,
+  4,
 );
 
 /**

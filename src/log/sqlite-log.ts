@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { SseHubError } from '../errors.js';
 import { formatEventId, newEpoch } from './event-id.js';
 import type { EventInput, EventLog, LogPosition, RetentionPolicy, StoredEvent } from './event-log.js';
+import { decodeMeta, duplicateExternalId, encodeMeta, externalIdsOf } from './event-meta.js';
 import { AppendListeners } from './listeners.js';
 
 export interface SqliteLogOptions {
@@ -23,6 +24,7 @@ interface EventRow {
   type: string | null;
   data: string;
   time: number;
+  meta: string | null;
 }
 
 const SCHEMA = `
@@ -35,7 +37,15 @@ CREATE TABLE IF NOT EXISTS events (
   time INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_time ON events (time);
+CREATE TABLE IF NOT EXISTS external_ids (id TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS external_ids_seq ON external_ids (seq);
 `;
+
+interface QueuedAppend {
+  inputs: readonly EventInput[];
+  resolve: (events: StoredEvent[]) => void;
+  reject: (err: unknown) => void;
+}
 
 /** Topic names contain no whitespace, so a space joins them unambiguously. */
 const TOPIC_SEPARATOR = ' ';
@@ -60,15 +70,13 @@ export class SqliteEventLog implements EventLog {
   #head = 0;
   #trimmedThrough = 0;
   #pending: StoredEvent[] | undefined;
-  #insert!: Database.Statement<[string, string | null, string, number]>;
+  #insert!: Database.Statement<[string, string | null, string, number, string | null]>;
+  #insertExternal!: Database.Statement<[string, number]>;
+  #findExternal!: Database.Statement<[string], { seq: number }>;
   /** `db.transaction` wrapper, made once: it runs a callback inside BEGIN/COMMIT. */
   #inTransaction!: <T>(fn: () => T) => T;
   /** Appends waiting for the next group commit (see {@link append}). */
-  #queued: {
-    inputs: readonly EventInput[];
-    resolve: (events: StoredEvent[]) => void;
-    reject: (err: unknown) => void;
-  }[] = [];
+  #queued: QueuedAppend[] = [];
   #readAfter!: Database.Statement<[number, number], EventRow>;
 
   constructor(options: SqliteLogOptions) {
@@ -95,6 +103,9 @@ export class SqliteEventLog implements EventLog {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${this.#synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
       db.exec(SCHEMA);
+      // Logs written before adapter metadata existed get the column (NULL: no meta).
+      const columns = db.prepare('PRAGMA table_info(events)').all() as { name: string }[];
+      if (!columns.some((c) => c.name === 'meta')) db.exec('ALTER TABLE events ADD COLUMN meta TEXT');
       db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('epoch', ?)").run(newEpoch());
     } catch (err) {
       const code = (err as { code?: string }).code;
@@ -117,8 +128,12 @@ export class SqliteEventLog implements EventLog {
       | { seq: number }
       | undefined;
     this.#head = seqRow?.seq ?? 0;
-    this.#insert = db.prepare('INSERT INTO events (topics, type, data, time) VALUES (?, ?, ?, ?)');
-    this.#readAfter = db.prepare('SELECT seq, topics, type, data, time FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.#insert = db.prepare('INSERT INTO events (topics, type, data, time, meta) VALUES (?, ?, ?, ?, ?)');
+    this.#insertExternal = db.prepare('INSERT INTO external_ids (id, seq) VALUES (?, ?)');
+    this.#findExternal = db.prepare('SELECT seq FROM external_ids WHERE id = ?');
+    this.#readAfter = db.prepare(
+      'SELECT seq, topics, type, data, time, meta FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
+    );
     this.#inTransaction = db.transaction((fn: () => unknown) => fn()) as <T>(fn: () => T) => T;
   }
 
@@ -151,10 +166,19 @@ export class SqliteEventLog implements EventLog {
     if (!pending) throw new Error('append called outside SqliteEventLog.transaction');
     const time = Date.now();
     const stored: StoredEvent[] = [];
+    for (const id of externalIdsOf(inputs)) if (this.#findExternal.get(id)) throw duplicateExternalId(id);
     for (const input of inputs) {
-      const info = this.#insert.run(input.topics.join(TOPIC_SEPARATOR), input.type ?? null, input.data, time);
+      const meta = encodeMeta(input.meta);
+      const info = this.#insert.run(
+        input.topics.join(TOPIC_SEPARATOR),
+        input.type ?? null,
+        input.data,
+        time,
+        meta ?? null,
+      );
       const seq = Number(info.lastInsertRowid);
       this.#head = seq;
+      if (input.meta?.externalId !== undefined) this.#insertExternal.run(input.meta.externalId, seq);
       stored.push({
         seq,
         id: formatEventId(this.#epoch, seq),
@@ -162,6 +186,7 @@ export class SqliteEventLog implements EventLog {
         type: input.type,
         data: input.data,
         time,
+        ...(meta !== undefined && { meta: input.meta }),
       });
     }
     pending.push(...stored);
@@ -185,9 +210,13 @@ export class SqliteEventLog implements EventLog {
   }
 
   #commitQueued(): void {
-    const queued = this.#queued;
+    let queued = this.#queued;
     if (queued.length === 0) return;
     this.#queued = [];
+    // A duplicate publisher id fails its own append, not the others sharing the group commit.
+    if (queued.some((entry) => entry.inputs.some((input) => input.meta?.externalId !== undefined))) {
+      queued = this.#withoutDuplicates(queued);
+    }
     let results: StoredEvent[][];
     try {
       results = this.transaction((append) => queued.map((entry) => append(entry.inputs)));
@@ -196,6 +225,25 @@ export class SqliteEventLog implements EventLog {
       return;
     }
     for (const [i, entry] of queued.entries()) entry.resolve(results[i] as StoredEvent[]);
+  }
+
+  #withoutDuplicates(queued: QueuedAppend[]): QueuedAppend[] {
+    const seen = new Set<string>();
+    return queued.filter((entry) => {
+      try {
+        const ids = externalIdsOf(entry.inputs);
+        for (const id of ids) if (seen.has(id) || this.#findExternal.get(id)) throw duplicateExternalId(id);
+        for (const id of ids) seen.add(id);
+        return true;
+      } catch (err) {
+        entry.reject(err);
+        return false;
+      }
+    });
+  }
+
+  async findExternalId(externalId: string): Promise<number | undefined> {
+    return this.#findExternal.get(externalId)?.seq;
   }
 
   readAfterSync(afterSeq: number, limit: number): StoredEvent[] {
@@ -233,6 +281,7 @@ export class SqliteEventLog implements EventLog {
     const deleteChunk = db.prepare(
       'DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE seq <= ? ORDER BY seq LIMIT ?)',
     );
+    const dropExternal = db.prepare('DELETE FROM external_ids WHERE seq <= ?');
     const saveMark = db.prepare(
       "INSERT INTO meta (key, value) VALUES ('trimmed_through', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     );
@@ -240,6 +289,8 @@ export class SqliteEventLog implements EventLog {
     for (;;) {
       const changes = db.transaction(() => {
         const n = deleteChunk.run(cut, TRIM_CHUNK).changes;
+        // Ids of trimmed events are forgotten with them: resuming from one then answers unknown-id.
+        if (n > 0) dropExternal.run(cut);
         saveMark.run(String(cut));
         return n;
       })();
@@ -269,6 +320,7 @@ export class SqliteEventLog implements EventLog {
       type: row.type ?? undefined,
       data: row.data,
       time: row.time,
+      ...(row.meta !== null && { meta: decodeMeta(row.meta) }),
     };
   }
 }
