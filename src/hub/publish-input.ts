@@ -19,8 +19,8 @@ export interface PublishLimits {
 }
 
 const MAX_TYPE_LENGTH = 128;
-/** Topics under this root carry collection change events; publishers cannot forge them. */
-const RESERVED_ROOT = 'collections';
+/** Topics under these roots carry change events (collections, captured tables); publishers cannot forge them. */
+const RESERVED_ROOTS = ['collections', 'db'];
 
 /** Validates a publish request and turns it into a log entry; throws SseHubError naming the problem. */
 export function toEventInput(body: unknown, limits: PublishLimits): EventInput {
@@ -40,12 +40,16 @@ export function toEventInput(body: unknown, limits: PublishLimits): EventInput {
     );
   }
   const unique = [...new Set(topics.map(assertTopic))];
-  const reserved = unique.find((t) => t === RESERVED_ROOT || t.startsWith(`${RESERVED_ROOT}/`));
-  if (reserved !== undefined) {
-    throw new SseHubError(
-      'INVALID_TOPIC',
-      `Topic "${reserved}" is reserved: change events under "${RESERVED_ROOT}/" come only from writes to live collections`,
-    );
+  for (const root of RESERVED_ROOTS) {
+    const reserved = unique.find((t) => t === root || t.startsWith(`${root}/`));
+    if (reserved !== undefined) {
+      throw new SseHubError(
+        'INVALID_TOPIC',
+        root === 'collections'
+          ? `Topic "${reserved}" is reserved: change events under "collections/" come only from writes to live collections`
+          : `Topic "${reserved}" is reserved: events under "db/" come only from change capture of PostgreSQL tables`,
+      );
+    }
   }
 
   if (type !== undefined && type !== null) {

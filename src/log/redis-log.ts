@@ -2,7 +2,15 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { SseHubError } from '../errors.js';
 import { formatEventId, newEpoch } from './event-id.js';
-import type { EventInput, EventLog, LogHealth, LogPosition, RetentionPolicy, StoredEvent } from './event-log.js';
+import type {
+  CheckpointStore,
+  EventInput,
+  EventLog,
+  LogHealth,
+  LogPosition,
+  RetentionPolicy,
+  StoredEvent,
+} from './event-log.js';
 import { AppendListeners } from './listeners.js';
 import { decodeEntry, entryArgs, type RawStreamEntry, seqOfEntryId } from './redis-entry.js';
 import { DEFAULT_REDIS_PREFIX, type RedisLogKeys, redisLogKeys } from './redis-keys.js';
@@ -40,6 +48,8 @@ const FEED_BATCH = 1_000;
  * and calls the `onEpochChange` listeners so the hub resets open streams.
  */
 export class RedisEventLog implements EventLog {
+  /** Not yet: change capture needs the SQLite log for now (docs/postgres.md). */
+  readonly checkpoints: CheckpointStore | undefined = undefined;
   readonly #url: string;
   readonly #keys: RedisLogKeys;
   readonly #logger: Logger | undefined;

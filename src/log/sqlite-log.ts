@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { SseHubError } from '../errors.js';
 import { formatEventId, newEpoch } from './event-id.js';
-import type { EventInput, EventLog, LogPosition, RetentionPolicy, StoredEvent } from './event-log.js';
+import type { CheckpointStore, EventInput, EventLog, LogPosition, RetentionPolicy, StoredEvent } from './event-log.js';
 import { AppendListeners } from './listeners.js';
 
 export interface SqliteLogOptions {
@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS events (
   time INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_time ON events (time);
+CREATE TABLE IF NOT EXISTS checkpoints (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 `;
 
 /** Topic names contain no whitespace, so a space joins them unambiguously. */
@@ -70,6 +71,25 @@ export class SqliteEventLog implements EventLog {
     reject: (err: unknown) => void;
   }[] = [];
   #readAfter!: Database.Statement<[number, number], EventRow>;
+
+  /** Checkpoints live in the same database file, written in the append's transaction. */
+  readonly checkpoints: CheckpointStore = {
+    appendWithCheckpoint: async (chunks, key, value) => {
+      // Queued group commits go first, so log order matches the order appends were asked for.
+      this.#commitQueued();
+      const save = this.db.prepare(
+        'INSERT INTO checkpoints (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      );
+      return this.transaction((append) => {
+        const stored: StoredEvent[] = [];
+        for (const chunk of chunks) for (const event of append(chunk)) stored.push(event);
+        save.run(key, value);
+        return stored;
+      });
+    },
+    readCheckpoint: async (key) =>
+      (this.db.prepare('SELECT value FROM checkpoints WHERE key = ?').get(key) as { value: string } | undefined)?.value,
+  };
 
   constructor(options: SqliteLogOptions) {
     this.#file = options.file;
