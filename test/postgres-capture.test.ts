@@ -60,13 +60,14 @@ describe.skipIf(!run)('change capture from PostgreSQL', () => {
       await pg.query(`INSERT INTO types VALUES (
         9007199254740993, 12345678901234567890.123456789, 42, -7, 1.5, true, 'héllo',
         '2024-02-29 12:34:56.123456', '2024-02-29 12:34:56.5+02', '\\x00ff10', '{"a":[1,2]}', '{"b": {"c": null}}',
-        'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', repeat('x', 100000))`);
+        'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+        (SELECT string_agg(md5(g::text), '') FROM generate_series(1, 3000) g))`);
       await pg.query(`UPDATE types SET i = 43 WHERE id = 9007199254740993`);
       await pg.query(`DELETE FROM types WHERE id = 9007199254740993`);
-      await stream.waitFor((events) => events.filter((e) => e.event !== undefined).length >= 3);
+      await stream.waitFor((events) => events.length >= 3);
       stream.close();
-      const [insert, update, del] = stream.events.filter((e) => e.event !== undefined);
-      expect(insert?.event).toBe('insert');
+      const [insert, update, del] = stream.events;
+      expect(insert?.type).toBe('insert');
       const row = (JSON.parse(insert?.data ?? '') as Change).row as Record<string, unknown>;
       expect({ ...row, big: (row.big as string).length }).toEqual({
         id: '9007199254740993',
@@ -82,17 +83,17 @@ describe.skipIf(!run)('change capture from PostgreSQL', () => {
         j: { a: [1, 2] },
         jb: { b: { c: null } },
         u: 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
-        big: 100000,
+        big: 96000,
       });
       // The TOASTed 100 kB text was not changed by the update: left out and named, not null.
       const updated = JSON.parse(update?.data ?? '') as Change;
-      expect(update?.event).toBe('update');
+      expect(update?.type).toBe('update');
       expect(updated.row?.i).toBe(43);
-      expect(updated.row).not.toHaveProperty('big');
+      expect('big' in (updated.row ?? {})).toBe(false);
       expect(updated.unchanged).toEqual(['big']);
       expect(updated.key).toEqual({ id: '9007199254740993' });
       const deleted = JSON.parse(del?.data ?? '') as Change;
-      expect(del?.event).toBe('delete');
+      expect(del?.type).toBe('delete');
       expect(deleted.row).toBeNull();
       expect(deleted.old).toEqual(expect.objectContaining({ id: '9007199254740993' }));
       const stored = await changesIn(hub);
@@ -151,7 +152,9 @@ describe.skipIf(!run)('change capture from PostgreSQL', () => {
     const replica = await startPostgres({ wal_level: 'replica' });
     try {
       await replica.query('CREATE TABLE orders (id int PRIMARY KEY)');
-      expect(await bad(['orders'], replica.url)).toMatch(/wal_level = replica; change capture needs wal_level = logical/);
+      expect(await bad(['orders'], replica.url)).toMatch(
+        /wal_level = replica; change capture needs wal_level = logical/,
+      );
     } finally {
       replica.remove();
     }
@@ -183,7 +186,9 @@ describe.skipIf(!run)('change capture from PostgreSQL', () => {
       await waitUntil(async () => (await hub.hub.log.position()).head === before + 2, 30_000, 'change after restart');
       const stream = await openStream(hub.url, ['db/orders/**']);
       // Dropping an active slot needs its walsender gone first.
-      await pg.query(`SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'restart_slot'`);
+      await pg.query(
+        `SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'restart_slot'`,
+      );
       await pg.query(`SELECT pg_drop_replication_slot('restart_slot')`).catch(async () => {
         await waitUntil(async () => {
           const r = await pg.query<{ active: boolean }>(
@@ -193,8 +198,8 @@ describe.skipIf(!run)('change capture from PostgreSQL', () => {
         });
         await pg.query(`SELECT pg_drop_replication_slot('restart_slot')`);
       });
-      await stream.waitFor((events) => events.some((e) => e.event === 'reset'), 30_000);
-      const reset = stream.events.find((e) => e.event === 'reset');
+      await stream.waitFor((events) => events.some((e) => e.type === 'reset'), 30_000);
+      const reset = stream.events.find((e) => e.type === 'reset');
       expect(JSON.parse(reset?.data ?? '')).toEqual(
         expect.objectContaining({ reason: 'source-lost', detail: expect.stringContaining('dropped') }),
       );

@@ -7,7 +7,13 @@ export async function startHub(
 ): Promise<RunningServer & { dataDir: string; stop(): Promise<void> }> {
   const dir = options.dataDir ? undefined : tempDir();
   const dataDir = options.dataDir ?? (dir as { path: string }).path;
-  const running = await serve({ port: 0, host: '127.0.0.1', logLevel: 'silent', ...options, dataDir });
+  const running = await serve({
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: (process.env.TEST_HUB_LOG_LEVEL as never) ?? 'silent',
+    ...options,
+    dataDir,
+  });
   return Object.assign(running, {
     dataDir,
     async stop() {
