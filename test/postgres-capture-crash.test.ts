@@ -56,9 +56,9 @@ describe.skipIf(!run)('change capture across kill -9', () => {
     expect(await hub.kill('SIGTERM')).toBe(0);
 
     const db = new Database(join(dir.path, 'ssehub.db'), { readonly: true });
-    const ids = (db.prepare("SELECT data FROM events WHERE type = 'insert' ORDER BY seq").all() as { data: string }[]).map(
-      (row) => (JSON.parse(row.data) as { key: { id: number } }).key.id,
-    );
+    const ids = (
+      db.prepare("SELECT data FROM events WHERE type = 'insert' ORDER BY seq").all() as { data: string }[]
+    ).map((row) => (JSON.parse(row.data) as { key: { id: number } }).key.id);
     db.close();
     expect(ids).toHaveLength(TRANSACTIONS + 1);
     expect(ids).toEqual(Array.from({ length: TRANSACTIONS + 1 }, (_, i) => i + 1));

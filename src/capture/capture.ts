@@ -98,6 +98,10 @@ export class Capture {
       await this.#store.appendWithCheckpoint([[sourceLostEvent(this.#source.tables, why)]], this.#key, restartAt);
       this.#checkpoint = restartAt;
     },
+    checkpoint: async () => {
+      this.#checkpoint = await this.#store.readCheckpoint(this.#key);
+      return this.#checkpoint;
+    },
     state: (state, detail) => {
       if (state !== this.#state) this.#logger.info({ state, detail }, 'change capture state');
       this.#state = state;

@@ -32,6 +32,11 @@ export interface ChangeSink {
    * readers and store `restartAt` as its checkpoint in the same step.
    */
   lost(why: string, restartAt: string): Promise<void>;
+  /**
+   * The last stored checkpoint, read again from storage: called before every
+   * reconnect, since another node sharing the log may have moved it.
+   */
+  checkpoint(): Promise<string | undefined>;
   /** Connection state, for health reports. */
   state(state: SourceState, detail?: string): void;
 }

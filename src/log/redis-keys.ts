@@ -10,6 +10,8 @@ export interface RedisLogKeys {
   readonly epoch: string;
   /** The highest position removed by retention. */
   readonly trimmed: string;
+  /** Checkpoints written with appends (change capture), a hash. */
+  readonly checkpoints: string;
 }
 
 export const DEFAULT_REDIS_PREFIX = 'ssehub:';
@@ -31,6 +33,7 @@ export function redisLogKeys(prefix: string = DEFAULT_REDIS_PREFIX): RedisLogKey
     seq: `${prefix}{log}:seq`,
     epoch: `${prefix}{log}:epoch`,
     trimmed: `${prefix}{log}:trimmed`,
+    checkpoints: `${prefix}{log}:checkpoints`,
   };
 }
 

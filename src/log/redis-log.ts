@@ -15,7 +15,13 @@ import { AppendListeners } from './listeners.js';
 import { decodeEntry, entryArgs, type RawStreamEntry, seqOfEntryId } from './redis-entry.js';
 import { DEFAULT_REDIS_PREFIX, type RedisLogKeys, redisLogKeys } from './redis-keys.js';
 import { RedisLiveFeed } from './redis-live-feed.js';
-import { appendScript, positionScript, replaceEpochScript, trimScript } from './redis-scripts.js';
+import {
+  appendScript,
+  appendWithCheckpointScript,
+  positionScript,
+  replaceEpochScript,
+  trimScript,
+} from './redis-scripts.js';
 
 export interface RedisLogOptions {
   /** `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS). */
@@ -48,8 +54,22 @@ const FEED_BATCH = 1_000;
  * and calls the `onEpochChange` listeners so the hub resets open streams.
  */
 export class RedisEventLog implements EventLog {
-  /** Not yet: change capture needs the SQLite log for now (docs/postgres.md). */
-  readonly checkpoints: CheckpointStore | undefined = undefined;
+  /** Checkpoints in a hash beside the stream, written by the append script itself (one atomic step). */
+  readonly checkpoints: CheckpointStore = {
+    appendWithCheckpoint: async (chunks, key, value) => {
+      const inputs = [...chunks].flat();
+      const reply = (await this.#run('append', () =>
+        appendWithCheckpointScript.run(
+          this.#redis(),
+          [this.#keys.stream, this.#keys.seq, this.#keys.epoch, this.#keys.checkpoints],
+          [newEpoch(), key, value, ...inputs.flatMap(entryArgs)],
+        ),
+      )) as [string, number, string];
+      return this.#stored(inputs, reply);
+    },
+    readCheckpoint: async (key) =>
+      (await this.#run('read checkpoint', () => this.#redis().hget(this.#keys.checkpoints, key))) ?? undefined,
+  };
   readonly #url: string;
   readonly #keys: RedisLogKeys;
   readonly #logger: Logger | undefined;
@@ -134,7 +154,10 @@ export class RedisEventLog implements EventLog {
         [newEpoch(), ...inputs.flatMap(entryArgs)],
       ),
     )) as [string, number, string];
-    const [epoch, first, ms] = reply;
+    return this.#stored(inputs, reply);
+  }
+
+  #stored(inputs: readonly EventInput[], [epoch, first, ms]: [string, number, string]): StoredEvent[] {
     const time = Number(ms);
     return inputs.map((input, i) => ({
       seq: first + i,

@@ -36,6 +36,36 @@ return { epoch, first, ms }
 );
 
 /**
+ * The append script plus a checkpoint write in the same atomic step (change
+ * capture, CheckpointStore). KEYS: stream, seq, epoch, checkpoints (a hash).
+ * ARGV: a candidate epoch, the checkpoint's field and value, then one
+ * (topics, type or '', data) triple per event. Returns { epoch, first seq, time ms }.
+ */
+export const appendWithCheckpointScript = new RedisScript(
+  `
+redis.call('SET', KEYS[3], ARGV[1], 'NX')
+local epoch = redis.call('GET', KEYS[3])
+local count = (#ARGV - 3) / 3
+local last = redis.call('INCRBY', KEYS[2], count)
+local first = last - count + 1
+local now = redis.call('TIME')
+local ms = now[1] .. string.format('%03d', math.floor(tonumber(now[2]) / 1000))
+for i = 0, count - 1 do
+  local base = 4 + i * 3
+  local id = string.format('%d-0', first + i)
+  if ARGV[base + 1] == '' then
+    redis.call('XADD', KEYS[1], id, 'e', epoch, 't', ms, 'p', ARGV[base], 'd', ARGV[base + 2])
+  else
+    redis.call('XADD', KEYS[1], id, 'e', epoch, 't', ms, 'p', ARGV[base], 'y', ARGV[base + 1], 'd', ARGV[base + 2])
+  end
+end
+redis.call('HSET', KEYS[4], ARGV[2], ARGV[3])
+return { epoch, first, ms }
+`,
+  4,
+);
+
+/**
  * KEYS: seq, epoch, trimmed. ARGV: a candidate epoch (SET NX: a Redis that came
  * back empty gets a new one here). Returns { epoch, head, trimmedThrough }.
  */

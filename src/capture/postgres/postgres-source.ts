@@ -244,7 +244,7 @@ export class PostgresSource implements ChangeSource {
           sink.state('connecting');
           const client = await this.#connect();
           try {
-            await this.#prepareSlot(client, this.#currentCheckpoint(), sink);
+            await this.#prepareSlot(client, decodeCheckpoint(await sink.checkpoint()), sink);
           } finally {
             await client.end().catch(() => {});
           }
@@ -268,10 +268,6 @@ export class PostgresSource implements ChangeSource {
     }
   }
 
-  #currentCheckpoint(): PgCheckpoint {
-    return { system: this.#system, slot: this.#slot, lsn: this.#resumeLsn };
-  }
-
   /** One replication connection; resolves with the reason it ended. */
   async #stream(sink: ChangeSink, onStart: () => void): Promise<unknown> {
     const generation = ++this.#generation;
@@ -281,6 +277,8 @@ export class PostgresSource implements ChangeSource {
     );
     this.#service = service;
     this.#acked = undefined;
+    // Keepalives that ask for a reply get one even before the first commit here.
+    this.#confirmed ??= this.#resumeLsn;
     const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [this.#publication] });
     // Map values from PostgreSQL's text form ourselves (see type-mapping.ts): patch each relation as it is parsed.
     const parse = plugin.parse.bind(plugin);
