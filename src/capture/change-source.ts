@@ -41,7 +41,8 @@ export interface ChangeSink {
   state(state: SourceState, detail?: string): void;
 }
 
-export type SourceState = 'connecting' | 'streaming' | 'down';
+/** `standby`: another process holds the source (a clustered node consuming the slot); this one retries. */
+export type SourceState = 'connecting' | 'streaming' | 'standby' | 'down';
 
 export interface ChangeSource {
   /** Tables this source captures, `schema.table`. */

@@ -26,6 +26,8 @@ interface TableInfo {
 
 const ACK_INTERVAL_MS = 1_000;
 const BACKOFF_MS = [250, 500, 1_000, 2_000, 5_000];
+/** How often a standby node tries to take the slot over. */
+const STANDBY_RETRY_MS = 1_000;
 
 function unavailable(message: string, cause?: unknown): SseHubError {
   return new SseHubError('CAPTURE_UNAVAILABLE', message, undefined, cause === undefined ? undefined : { cause });
@@ -258,9 +260,11 @@ export class PostgresSource implements ChangeSource {
       }
       if (this.#closed) break;
       const detail = failure instanceof Error ? failure.message : 'the replication connection closed';
-      sink.state('down', detail);
-      this.#logger.warn({ err: failure }, 'change capture connection lost; reconnecting');
-      const delay = BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)] as number;
+      // PostgreSQL lets one connection use a slot: while another node holds it, this one waits its turn.
+      const standby = /replication slot .* is active for PID/.test(detail);
+      sink.state(standby ? 'standby' : 'down', detail);
+      if (!standby) this.#logger.warn({ err: failure }, 'change capture connection lost; reconnecting');
+      const delay = standby ? STANDBY_RETRY_MS : (BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)] as number);
       await new Promise<void>((resolve) => {
         this.#wake = resolve;
         setTimeout(resolve, delay).unref();
