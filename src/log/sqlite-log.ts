@@ -71,15 +71,17 @@ export class SqliteEventLog implements EventLog {
     reject: (err: unknown) => void;
   }[] = [];
   #readAfter!: Database.Statement<[number, number], EventRow>;
+  #saveCheckpoint: Database.Statement<[string, string]> | undefined;
 
   /** Checkpoints live in the same database file, written in the append's transaction. */
   readonly checkpoints: CheckpointStore = {
     appendWithCheckpoint: async (chunks, key, value) => {
       // Queued group commits go first, so log order matches the order appends were asked for.
       this.#commitQueued();
-      const save = this.db.prepare(
+      this.#saveCheckpoint ??= this.db.prepare(
         'INSERT INTO checkpoints (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
       );
+      const save = this.#saveCheckpoint;
       return this.transaction((append) => {
         const stored: StoredEvent[] = [];
         for (const chunk of chunks) for (const event of append(chunk)) stored.push(event);
@@ -279,6 +281,7 @@ export class SqliteEventLog implements EventLog {
     this.#commitQueued();
     this.#db?.close();
     this.#db = undefined;
+    this.#saveCheckpoint = undefined;
   }
 
   #toEvent(row: EventRow): StoredEvent {
