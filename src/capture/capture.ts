@@ -13,13 +13,17 @@ export interface CaptureHealth {
   changes: number;
 }
 
-/** Rows per log chunk of one transaction (the chunks of a transaction still commit together). */
+/**
+ * Rows per log chunk of one transaction (the chunks of a transaction still
+ * commit together), and the group size that makes a commit wait for its append.
+ */
 const CHUNK_ROWS = 5_000;
 
 /**
  * Change capture: turns a source's committed transactions into log events,
- * exactly once. Each transaction's events and its checkpoint are appended in
- * one atomic log step ({@link CheckpointStore}); the source is told to release
+ * exactly once. Each transaction's events (or a group of whole consecutive
+ * transactions) and the checkpoint are appended in one atomic log step
+ * ({@link CheckpointStore}); the source is told to release
  * a position only after that append is durable; on start, capture resumes from
  * the stored checkpoint and skips transactions at or below it (a source may
  * resend them after a crash).
@@ -34,6 +38,14 @@ export class Capture {
   #detail: string | undefined;
   #skipping = false;
   #chunks: EventInput[][] = [];
+  /** Committed transactions waiting for the next group append (see #flush). */
+  #group: EventInput[][] = [];
+  #groupRows = 0;
+  #groupPosition: string | undefined;
+  #groupTransactions = 0;
+  #flushScheduled = false;
+  #flushing: Promise<void> | undefined;
+  #failure: unknown;
   #transactions = 0;
   #changes = 0;
 
@@ -64,6 +76,38 @@ export class Capture {
   async close(): Promise<void> {
     this.#state = 'stopped';
     await this.#source.close();
+    await this.#flush();
+  }
+
+  /**
+   * Group commit: consecutive transactions that arrived while the previous
+   * append ran are stored in one atomic append with the last one's checkpoint
+   * (whole transactions only, still in commit order), then confirmed.
+   */
+  async #flush(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+    const position = this.#groupPosition;
+    if (position === undefined) return;
+    const group = this.#group;
+    const transactions = this.#groupTransactions;
+    this.#group = [];
+    this.#groupRows = 0;
+    this.#groupPosition = undefined;
+    this.#groupTransactions = 0;
+    this.#flushing = (async () => {
+      try {
+        const stored = await this.#store.appendWithCheckpoint(group, this.#key, position);
+        this.#checkpoint = position;
+        this.#transactions += transactions;
+        this.#changes += stored.length;
+        this.#source.confirm(position);
+      } catch (err) {
+        this.#logger.error({ err }, 'change capture could not append to the log; it will resend from the checkpoint');
+        this.#failure = err;
+      }
+    })();
+    await this.#flushing;
+    this.#flushing = undefined;
   }
 
   readonly #sink: ChangeSink = {
@@ -81,24 +125,50 @@ export class Capture {
       chunk.push(changeEvent(change));
     },
     commit: async (position) => {
+      if (this.#failure !== undefined) {
+        // The last group was not stored: make the source reconnect and resend from the checkpoint.
+        const failure = this.#failure;
+        this.#failure = undefined;
+        throw failure;
+      }
       const chunks = this.#chunks;
       this.#chunks = [];
-      if (!this.#skipping) {
-        const stored = await this.#store.appendWithCheckpoint(chunks, this.#key, position);
-        this.#checkpoint = position;
-        this.#transactions++;
-        this.#changes += stored.length;
+      // A transaction at or below the checkpoint is already in the log: nothing to write or confirm.
+      if (this.#skipping) {
+        this.#skipping = false;
+        return;
       }
-      this.#skipping = false;
-      this.#source.confirm(position);
+      for (const chunk of chunks) {
+        if (chunk.length === 0) continue;
+        this.#group.push(chunk);
+        this.#groupRows += chunk.length;
+      }
+      this.#groupPosition = position;
+      this.#groupTransactions++;
+      if (this.#groupRows >= CHUNK_ROWS) await this.#flush();
+      else if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => {
+          this.#flushScheduled = false;
+          void this.#flush();
+        });
+      }
     },
     lost: async (why, restartAt) => {
+      await this.#flush();
       this.#logger.warn({ why }, 'change capture lost its source history; writing a reset for the captured tables');
       // The reset is stored with the new starting point, so a crash right after cannot lose or repeat it.
       await this.#store.appendWithCheckpoint([[sourceLostEvent(this.#source.tables, why)]], this.#key, restartAt);
       this.#checkpoint = restartAt;
     },
     checkpoint: async () => {
+      // Reconnecting: whatever was not stored yet will be sent again.
+      await this.#flushing;
+      this.#group = [];
+      this.#groupRows = 0;
+      this.#groupPosition = undefined;
+      this.#groupTransactions = 0;
+      this.#failure = undefined;
       this.#checkpoint = await this.#store.readCheckpoint(this.#key);
       return this.#checkpoint;
     },

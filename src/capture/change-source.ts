@@ -25,7 +25,12 @@ export interface ChangeSink {
   /** A transaction begins; `position` is its commit position (compare with {@link ChangeSource.compare}). */
   begin(position: string): Promise<void> | void;
   change(change: RowChange): Promise<void> | void;
-  /** The transaction committed at `position`; resolve only once it is durably stored. */
+  /**
+   * The transaction committed at `position`. May resolve before it is stored
+   * (the sink groups transactions); the sink calls {@link ChangeSource.confirm}
+   * once it is durable. Rejects when an earlier append failed: reconnect and
+   * resend from {@link checkpoint}.
+   */
   commit(position: string): Promise<void>;
   /**
    * The source lost history (why: human-readable); the consumer must reset its
