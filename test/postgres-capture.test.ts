@@ -181,12 +181,12 @@ describe.skipIf(!run)('change capture from PostgreSQL', () => {
       const before = (await hub.hub.log.position()).head;
       await pg.query(`INSERT INTO orders (customer) VALUES ('before-restart')`);
       await waitUntil(async () => (await hub.hub.log.position()).head === before + 1, 10_000, 'first change');
-      pg.stop();
+      await pg.stop();
       const captureState = async () =>
         ((await (await fetch(`${hub.url}/healthz`)).json()) as { capture: { state: string } }).capture.state;
       // While PostgreSQL is down, /healthz says so (the hub itself keeps serving).
       await waitUntil(async () => (await captureState()) === 'down', 30_000, 'capture state down');
-      pg.start();
+      await pg.start();
       await pg.query(`INSERT INTO orders (customer) VALUES ('after-restart')`);
       await waitUntil(async () => (await hub.hub.log.position()).head === before + 2, 30_000, 'change after restart');
       const stream = await openStream(hub.url, ['db/orders/**']);

@@ -4,10 +4,11 @@
  * decoding on. Tests can stop, restart and reconfigure it at will without
  * depending on any server settings of the machine.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePort } from '../fixtures/cluster-redis.js';
 
@@ -20,9 +21,13 @@ export interface PostgresServer {
   dataDir: string;
   /** Runs SQL as the superuser; returns the rows. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
-  stop(mode?: 'fast' | 'immediate'): void;
-  start(): void;
-  restart(): void;
+  /**
+   * Asynchronous on purpose: `pg_ctl stop` waits for walsenders, which wait for
+   * their client; a hub in the test's own process must keep running meanwhile.
+   */
+  stop(mode?: 'fast' | 'immediate'): Promise<void>;
+  start(): Promise<void>;
+  restart(): Promise<void>;
   /** Stops the server and removes its files. */
   remove(): void;
 }
@@ -40,6 +45,10 @@ export function postgresInstalled(): boolean {
 
 function asPostgres(args: string[]): void {
   execFileSync('runuser', ['-u', 'postgres', '--', ...args], { stdio: 'pipe' });
+}
+
+async function asPostgresAsync(args: string[]): Promise<void> {
+  await promisify(execFile)('runuser', ['-u', 'postgres', '--', ...args]);
 }
 
 /**
@@ -67,10 +76,11 @@ export async function startPostgres(settings: Record<string, string | number> = 
   writeFileSync(join(dataDir, 'postgresql.auto.conf'), `${lines.join('\n')}\n`);
   chownSync(join(dataDir, 'postgresql.auto.conf'), uidOf('postgres'), gidOf('postgres'));
   const logFile = join(base, 'server.log');
-  const start = () => asPostgres([join(BIN, 'pg_ctl'), '-D', dataDir, '-l', logFile, '-w', '-t', '60', 'start']);
-  const stop = (mode: 'fast' | 'immediate' = 'fast') =>
-    asPostgres([join(BIN, 'pg_ctl'), '-D', dataDir, '-m', mode, '-w', 'stop']);
-  start();
+  const startArgs = [join(BIN, 'pg_ctl'), '-D', dataDir, '-l', logFile, '-w', '-t', '60', 'start'];
+  const stopArgs = (mode: string) => [join(BIN, 'pg_ctl'), '-D', dataDir, '-m', mode, '-w', 'stop'];
+  const start = () => asPostgresAsync(startArgs);
+  const stop = (mode: 'fast' | 'immediate' = 'fast') => asPostgresAsync(stopArgs(mode));
+  await start();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {
     port,
@@ -87,13 +97,13 @@ export async function startPostgres(settings: Record<string, string | number> = 
     },
     stop,
     start,
-    restart() {
-      stop();
-      start();
+    async restart() {
+      await stop();
+      await start();
     },
     remove() {
       try {
-        stop('immediate');
+        asPostgres(stopArgs('immediate'));
       } catch {
         // already stopped
       }

@@ -25,6 +25,14 @@ interface TableInfo {
 }
 
 const ACK_INTERVAL_MS = 1_000;
+/**
+ * A replication connection silent this long gets a status update asking for a
+ * reply: writing to it is what reveals a connection PostgreSQL closed without
+ * the client noticing (seen when PostgreSQL shuts down), and the reply proves
+ * it alive. Silent for {@link DEAD_AFTER_MS}, it is dropped and reopened.
+ */
+const PING_AFTER_MS = 3_000;
+const DEAD_AFTER_MS = 15_000;
 const BACKOFF_MS = [250, 500, 1_000, 2_000, 5_000];
 /** How often a standby node tries to take the slot over. */
 const STANDBY_RETRY_MS = 1_000;
@@ -77,6 +85,8 @@ export class PostgresSource implements ChangeSource {
   #loop: Promise<void> | undefined;
   #ackTimer: NodeJS.Timeout | undefined;
   #wake: (() => void) | undefined;
+  #lastHeard = 0;
+  #failStream: ((err: unknown) => void) | undefined;
 
   constructor(options: PostgresSourceOptions) {
     this.tables = options.tables.map((t) => (t.includes('.') ? t : `public.${t}`));
@@ -95,7 +105,7 @@ export class PostgresSource implements ChangeSource {
     } finally {
       await client.end().catch(() => {});
     }
-    this.#ackTimer = setInterval(() => this.#ack(), ACK_INTERVAL_MS).unref();
+    this.#ackTimer = setInterval(() => this.#tick(), ACK_INTERVAL_MS).unref();
     this.#loop = this.#run(sink);
   }
 
@@ -299,15 +309,19 @@ export class PostgresSource implements ChangeSource {
       failure ??= err;
       void service.stop().catch(() => {});
     };
+    this.#lastHeard = Date.now();
+    this.#failStream = fail;
     service.on('start', () => {
       sink.state('streaming');
       onStart();
     });
     service.on('error', fail);
     service.on('heartbeat', (_lsn: string, _time: number, reply: boolean) => {
+      this.#lastHeard = Date.now();
       if (reply) this.#ack(true);
     });
     service.on('data', async (_lsn: string, message: Pgoutput.Message) => {
+      this.#lastHeard = Date.now();
       // A failed connection's queued messages must not reach the sink.
       if (generation !== this.#generation || failure !== undefined) return;
       try {
@@ -339,6 +353,7 @@ export class PostgresSource implements ChangeSource {
     } catch (err) {
       failure ??= err;
     }
+    this.#failStream = undefined;
     await service.stop().catch(() => {});
     return failure;
   }
@@ -367,13 +382,23 @@ export class PostgresSource implements ChangeSource {
     return change;
   }
 
+  /** Once a second: confirm progress, and check the replication connection is still there. */
+  #tick(): void {
+    const silent = Date.now() - this.#lastHeard;
+    if (this.#failStream && silent > DEAD_AFTER_MS) {
+      this.#failStream(new Error(`no message from PostgreSQL for ${Math.round(silent / 1000)} s`));
+      return;
+    }
+    this.#ack(silent > PING_AFTER_MS, silent > PING_AFTER_MS);
+  }
+
   /** Tells PostgreSQL the last position stored in the log, so it may recycle WAL before it. */
-  #ack(force = false): void {
+  #ack(force = false, ping = false): void {
     const service = this.#service;
     const lsn = this.#confirmed;
     if (!service || lsn === undefined || (!force && lsn === this.#acked)) return;
     this.#acked = lsn;
     // The library reports lsn + 1; the flush position must be exactly the stored commit's end.
-    void service.acknowledge(lsnBefore(lsn)).catch(() => {});
+    void service.acknowledge(lsnBefore(lsn), ping).catch(() => {});
   }
 }
