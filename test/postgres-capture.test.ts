@@ -225,6 +225,38 @@ describe.skipIf(!run)('change capture from PostgreSQL', () => {
     }
   }, 120_000);
 
+  it('resets readers when the database behind the URL was replaced', async () => {
+    const dir = tempDir();
+    const other = await startPostgres();
+    try {
+      await other.query('CREATE TABLE orders (id serial PRIMARY KEY, customer text NOT NULL, total numeric)');
+      const options = (url: string) => ({
+        dataDir: dir.path,
+        postgres: { url, capture: ['orders'], slot: 'replaced_slot', publication: 'replaced_slot' },
+      });
+      let hub = await startHub(options(pg.url));
+      await pg.query(`INSERT INTO orders (customer) VALUES ('first database')`);
+      await waitUntil(async () => (await hub.hub.log.position()).head === 1, 10_000, 'first change');
+      const lastId = (await hub.hub.log.readAfter(0, 1))[0]?.id as string;
+      await hub.close();
+      // Same URL shape, another cluster: its system identifier differs from the stored checkpoint's.
+      hub = await startHub(options(other.url));
+      try {
+        const resumed = await openStream(hub.url, ['db/orders/**'], { lastEventId: lastId });
+        await resumed.waitFor((events) => events.some((e) => e.type === 'reset'), 10_000);
+        resumed.close();
+        const reset = JSON.parse(resumed.events.find((e) => e.type === 'reset')?.data ?? '');
+        expect(reset.reason).toBe('source-lost');
+        expect(reset.detail).toMatch(/the database was replaced \(system identifier/);
+      } finally {
+        await hub.close();
+      }
+    } finally {
+      other.remove();
+      dir.remove();
+    }
+  }, 120_000);
+
   it('refuses native publishes under db/', async () => {
     const hub = await startHub();
     try {

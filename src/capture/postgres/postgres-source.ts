@@ -226,7 +226,7 @@ export class PostgresSource implements ChangeSource {
       await client.query('SELECT pg_drop_replication_slot($1)', [this.#slot]);
       slotLsn = undefined;
     } else if (!slot && cp) {
-      lost = `the replication slot "${this.#slot}" was dropped`;
+      lost ??= `the replication slot "${this.#slot}" was dropped`;
     }
     if (slotLsn === undefined) {
       const created = await client.query<{ lsn: string }>(
