@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireOrSkip } from './fixtures/cluster-redis.js';
 import { startHub } from './support/hub-server.js';
 import { type PostgresServer, postgresInstalled, startPostgres } from './support/postgres-server.js';
+import { runCli } from './support/run-cli.js';
 import { openStream } from './support/sse-stream.js';
 import { tempDir } from './support/temp-dir.js';
 import { waitUntil } from './support/wait.js';
@@ -256,6 +257,21 @@ describe.skipIf(!run)('change capture from PostgreSQL', () => {
       dir.remove();
     }
   }, 120_000);
+
+  it('serve names the fix when the capture flags are incomplete or the server is down', async () => {
+    const alone = await runCli(['serve', '--ephemeral', '--postgres', pg.url]);
+    expect(alone.code).not.toBe(0);
+    expect(alone.stdout + alone.stderr).toMatch(/--postgres and --capture go together/);
+    const dir = tempDir();
+    const unreachable = await runCli(['serve', '--port', '0', '--data-dir', dir.path, '--capture', 'orders'], {
+      SSEHUB_POSTGRES_URL: 'postgres://postgres@127.0.0.1:1/postgres',
+    });
+    dir.remove();
+    expect(unreachable.code).not.toBe(0);
+    expect(unreachable.stdout + unreachable.stderr).toMatch(
+      /Cannot reach PostgreSQL at postgres:\/\/postgres@127.0.0.1:1/,
+    );
+  }, 60_000);
 
   it('refuses native publishes under db/', async () => {
     const hub = await startHub();
