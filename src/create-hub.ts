@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { type Logger, pino } from 'pino';
 import { Authenticator } from './auth/authenticator.js';
 import { guestSecret } from './auth/guest-secret.js';
+import { Capture } from './capture/capture.js';
+import { type PostgresCaptureInput, parsePostgresCapture } from './capture/capture-options.js';
+import { PostgresSource } from './capture/postgres/postgres-source.js';
 import type { Collections } from './collections/collections.js';
 import { type CollectionsOptions, createCollections } from './collections/create-collections.js';
 import { type HubConfig, type HubOptionsInput, parseHubOptions } from './config/hub-options.js';
@@ -30,6 +33,8 @@ export interface CreateHubOptions extends HubOptionsInput, CollectionsOptions {
    * Redis and prefix (cluster mode, docs/cluster.md).
    */
   redis?: RedisConfig | undefined;
+  /** Change capture from PostgreSQL into `db/<table>` topics (docs/postgres.md). */
+  postgres?: PostgresCaptureInput | undefined;
 }
 
 /** Where a clustered hub keeps its shared log. */
@@ -89,8 +94,9 @@ export function defaultLog(config: HubConfig): EventLog {
 
 /** Creates and starts a hub. Configuration is validated here, before anything opens. */
 export async function createHub(options: CreateHubOptions = {}): Promise<SseHub> {
-  const { routes, collections: collectionConfig, collectionLimits, redis, ...hubOptions } = options;
+  const { routes, collections: collectionConfig, collectionLimits, redis, postgres, ...hubOptions } = options;
   const config = parseHubOptions(hubOptions);
+  const captureConfig = postgres ? parsePostgresCapture(postgres) : undefined;
   const logger = options.logger ?? pino({ level: config.logLevel, base: { name: 'ssehub' } });
   if (redis && options.log) throw new SseHubError('INVALID_CONFIG', 'Pass either `redis` or `log`, not both');
   const log =
@@ -118,6 +124,29 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
   } catch (err) {
     await hub.close();
     throw err;
+  }
+  let capture: Capture | undefined;
+  if (captureConfig) {
+    const store = log.checkpoints;
+    if (!store) {
+      await hub.close();
+      throw new SseHubError('INVALID_CONFIG', 'Change capture needs a durable log with checkpoints (SQLite or Redis)');
+    }
+    const source = new PostgresSource({
+      url: captureConfig.url,
+      tables: captureConfig.capture,
+      slot: captureConfig.slot,
+      publication: captureConfig.publication,
+      logger,
+    });
+    capture = new Capture(source, store, logger, `postgres:${captureConfig.slot}`);
+    try {
+      await capture.start();
+    } catch (err) {
+      await capture.close().catch(() => {});
+      await hub.close();
+      throw err;
+    }
   }
   // Collections first: a plugged-in catch-all (such as the web app) must not shadow /collections.
   // The message board (web/dist, built by `npm run build`) is served at `/` when present, last.
@@ -157,9 +186,13 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
     ...(routes ?? []),
     ...(webApp ? [webApp] : []),
   ];
-  const health = redis
-    ? () => ({ redis: { url: safeUrl(redis.url), prefix: redis.prefix ?? DEFAULT_REDIS_PREFIX } })
-    : undefined;
+  const health =
+    redis || capture
+      ? () => ({
+          ...(redis && { redis: { url: safeUrl(redis.url), prefix: redis.prefix ?? DEFAULT_REDIS_PREFIX } }),
+          ...(capture && { capture: capture.health() }),
+        })
+      : undefined;
   const handler = createRequestHandler(hub, {
     routes: allRoutes,
     corsOrigins: config.corsOrigins,
@@ -193,6 +226,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
     close: async () => {
       telemetry.stop();
       await mercure?.close();
+      await capture?.close();
       await hub.close();
     },
   };

@@ -35,6 +35,9 @@ interface ServeFlags {
   logLevel: string;
   redis?: string;
   redisPrefix?: string;
+  postgres?: string;
+  capture?: string;
+  captureSlot?: string;
   workers: number;
   collections?: string;
   jwtSecret?: string;
@@ -164,6 +167,21 @@ export function serveCommand(): Command {
         .default('ssehub:'),
     )
     .addOption(
+      new Option('--postgres <url>', 'capture changes from this PostgreSQL (needs --capture; docs/postgres.md)').env(
+        'SSEHUB_POSTGRES_URL',
+      ),
+    )
+    .addOption(
+      new Option('--capture <tables>', 'comma-separated schema.table list to capture into db/<table> topics').env(
+        'SSEHUB_CAPTURE',
+      ),
+    )
+    .addOption(
+      new Option('--capture-slot <name>', 'replication slot (and publication) name (default ssehub)').env(
+        'SSEHUB_CAPTURE_SLOT',
+      ),
+    )
+    .addOption(
       new Option('--workers <n>', 'processes sharing the port (more than 1 needs --redis)')
         .env('SSEHUB_WORKERS')
         .argParser(positiveIntArg)
@@ -263,6 +281,7 @@ export function serveCommand(): Command {
         logLevel: flags.logLevel as never,
         ...(flags.redis !== undefined && { redis: { url: flags.redis, prefix: flags.redisPrefix } }),
         ...(flags.collections !== undefined && { collections: readCollectionsFile(flags.collections) }),
+        ...postgresOptions(flags),
         ...authOptions(flags, command),
       });
       const { logger } = running.hub;
@@ -339,4 +358,19 @@ function envSwitch(command: Command, name: string, variable: string): boolean {
 export function describeStartupError(err: unknown): string {
   if (err instanceof SseHubError) return `ssehub: ${err.message}`;
   return `ssehub: ${(err as Error)?.stack ?? String(err)}`;
+}
+
+/** `--postgres` and `--capture` go together; the rest is validated by the capture options schema. */
+function postgresOptions(flags: ServeFlags) {
+  if (flags.postgres === undefined && flags.capture === undefined) return {};
+  if (flags.postgres === undefined || flags.capture === undefined) {
+    throw new SseHubError('INVALID_CONFIG', '--postgres and --capture go together: name the server and the tables');
+  }
+  return {
+    postgres: {
+      url: flags.postgres,
+      capture: commaList(flags.capture),
+      ...(flags.captureSlot !== undefined && { slot: flags.captureSlot, publication: flags.captureSlot }),
+    },
+  };
 }

@@ -21,7 +21,7 @@ export interface HubEvent {
 
 /** Why the hub could not resume a stream; the client must refetch its state. */
 export interface ResetInfo {
-  reason: 'unknown-id' | 'history-trimmed' | 'log-replaced' | string;
+  reason: 'unknown-id' | 'history-trimmed' | 'log-replaced' | 'source-lost' | string;
   /** The id the client tried to resume from (null when the log changed under a live stream). */
   lastEventId: string | null;
   /** The position the stream continues from. */

@@ -18,7 +18,12 @@ export class HubCounters {
   /** Resuming clients served history from their id. */
   resumed = 0;
   /** Resuming clients answered with `reset` instead, by reason. */
-  readonly resets: Record<ResetReason, number> = { 'unknown-id': 0, 'log-replaced': 0, 'history-trimmed': 0 };
+  readonly resets: Record<ResetReason, number> = {
+    'unknown-id': 0,
+    'log-replaced': 0,
+    'history-trimmed': 0,
+    'source-lost': 0,
+  };
   /** Events written to resuming clients from history. */
   replayedEvents = 0;
   /** The seq of the newest event the live feed handed the hub (its lag is the log head minus this). */

@@ -21,10 +21,15 @@ export interface PublishLimits {
 const MAX_TYPE_LENGTH = 128;
 /**
  * Topics under these roots are written only by the hub's own features:
- * `collections/` carries collection change events, `mercure/` Mercure updates
- * whose topics are not hub topics. Native publishers cannot forge them.
+ * `collections/` carries collection change events, `db/` captured PostgreSQL
+ * changes, `mercure/` Mercure updates whose topics are not hub topics. Native
+ * publishers cannot forge them.
  */
-const RESERVED_ROOTS = ['collections', 'mercure'];
+const RESERVED_ROOTS: Record<string, string> = {
+  collections: 'change events under "collections/" come only from writes to live collections',
+  db: 'events under "db/" come only from change capture of PostgreSQL tables',
+  mercure: 'topics under "mercure/" are written only through the Mercure endpoint',
+};
 
 /** Validates a publish request and turns it into a log entry; throws SseHubError naming the problem. */
 export function toEventInput(body: unknown, limits: PublishLimits, ownRoot?: string): EventInput {
@@ -44,16 +49,11 @@ export function toEventInput(body: unknown, limits: PublishLimits, ownRoot?: str
     );
   }
   const unique = [...new Set(topics.map(assertTopic))];
-  for (const root of RESERVED_ROOTS) {
+  for (const root of Object.keys(RESERVED_ROOTS)) {
     if (root === ownRoot) continue;
     const reserved = unique.find((t) => t === root || t.startsWith(`${root}/`));
     if (reserved === undefined) continue;
-    throw new SseHubError(
-      'INVALID_TOPIC',
-      root === 'collections'
-        ? `Topic "${reserved}" is reserved: change events under "collections/" come only from writes to live collections`
-        : `Topic "${reserved}" is reserved: topics under "${root}/" are written only through the Mercure endpoint`,
-    );
+    throw new SseHubError('INVALID_TOPIC', `Topic "${reserved}" is reserved: ${RESERVED_ROOTS[root]}`);
   }
 
   if (type !== undefined && type !== null) {

@@ -60,6 +60,24 @@ export interface LogHealth {
   detail?: string;
 }
 
+/**
+ * Optional capability of a log: append a batch together with a checkpoint (a
+ * small named value, such as the source position of change capture) in one
+ * atomic step, so a crash leaves either both or neither. A consumer that needs
+ * exactly-once ingestion takes this port at composition; logs without it
+ * leave {@link EventLog.checkpoints} undefined.
+ */
+export interface CheckpointStore {
+  /**
+   * Appends every event of every chunk and sets `key` to `value`, atomically;
+   * resolves once durable. The chunks are consumed one at a time, so a caller
+   * can stream a large batch from disk. Listeners see the events after commit.
+   */
+  appendWithCheckpoint(chunks: Iterable<readonly EventInput[]>, key: string, value: string): Promise<StoredEvent[]>;
+  /** The value last written for `key` (undefined when never written). */
+  readCheckpoint(key: string): Promise<string | undefined>;
+}
+
 export type AppendListener = (events: readonly StoredEvent[]) => void;
 
 export interface EventLog {
@@ -90,5 +108,7 @@ export interface EventLog {
   /** Removes events outside the policy; returns how many were removed. */
   trim(policy: RetentionPolicy): Promise<number>;
   health(): LogHealth;
+  /** Atomic append-with-checkpoint, when this log supports it (see {@link CheckpointStore}). */
+  readonly checkpoints?: CheckpointStore | undefined;
   close(): Promise<void>;
 }

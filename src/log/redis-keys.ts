@@ -12,6 +12,8 @@ export interface RedisLogKeys {
   readonly trimmed: string;
   /** Publisher-supplied event ids → positions (hash). */
   readonly externalIds: string;
+  /** Checkpoints written with appends (change capture), a hash. */
+  readonly checkpoints: string;
 }
 
 export const DEFAULT_REDIS_PREFIX = 'ssehub:';
@@ -34,6 +36,7 @@ export function redisLogKeys(prefix: string = DEFAULT_REDIS_PREFIX): RedisLogKey
     epoch: `${prefix}{log}:epoch`,
     trimmed: `${prefix}{log}:trimmed`,
     externalIds: `${prefix}{log}:external-ids`,
+    checkpoints: `${prefix}{log}:checkpoints`,
   };
 }
 

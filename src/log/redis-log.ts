@@ -2,13 +2,27 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { SseHubError } from '../errors.js';
 import { formatEventId, newEpoch } from './event-id.js';
-import type { EventInput, EventLog, LogHealth, LogPosition, RetentionPolicy, StoredEvent } from './event-log.js';
+import type {
+  CheckpointStore,
+  EventInput,
+  EventLog,
+  LogHealth,
+  LogPosition,
+  RetentionPolicy,
+  StoredEvent,
+} from './event-log.js';
 import { duplicateExternalId, externalIdsOf } from './event-meta.js';
 import { AppendListeners } from './listeners.js';
 import { decodeEntry, entryArgs, type RawStreamEntry, seqOfEntryId } from './redis-entry.js';
 import { DEFAULT_REDIS_PREFIX, type RedisLogKeys, redisLogKeys } from './redis-keys.js';
 import { RedisLiveFeed } from './redis-live-feed.js';
-import { appendScript, positionScript, replaceEpochScript, trimScript } from './redis-scripts.js';
+import {
+  appendScript,
+  appendWithCheckpointScript,
+  positionScript,
+  replaceEpochScript,
+  trimScript,
+} from './redis-scripts.js';
 
 export interface RedisLogOptions {
   /** `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS). */
@@ -41,6 +55,22 @@ const FEED_BATCH = 1_000;
  * and calls the `onEpochChange` listeners so the hub resets open streams.
  */
 export class RedisEventLog implements EventLog {
+  /** Checkpoints in a hash beside the stream, written by the append script itself (one atomic step). */
+  readonly checkpoints: CheckpointStore = {
+    appendWithCheckpoint: async (chunks, key, value) => {
+      const inputs = [...chunks].flat();
+      const reply = (await this.#run('append', () =>
+        appendWithCheckpointScript.run(
+          this.#redis(),
+          [this.#keys.stream, this.#keys.seq, this.#keys.epoch, this.#keys.checkpoints],
+          [newEpoch(), key, value, ...inputs.flatMap(entryArgs)],
+        ),
+      )) as [string, number, string];
+      return this.#stored(inputs, reply);
+    },
+    readCheckpoint: async (key) =>
+      (await this.#run('read checkpoint', () => this.#redis().hget(this.#keys.checkpoints, key))) ?? undefined,
+  };
   readonly #url: string;
   readonly #keys: RedisLogKeys;
   readonly #logger: Logger | undefined;
@@ -127,7 +157,10 @@ export class RedisEventLog implements EventLog {
       ),
     )) as [string, number | string, string];
     if (reply[0] === 'duplicate') throw duplicateExternalId(String(reply[1]));
-    const [epoch, first, ms] = reply as [string, number, string];
+    return this.#stored(inputs, reply as [string, number, string]);
+  }
+
+  #stored(inputs: readonly EventInput[], [epoch, first, ms]: [string, number, string]): StoredEvent[] {
     const time = Number(ms);
     return inputs.map((input, i) => ({
       seq: first + i,

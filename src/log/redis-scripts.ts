@@ -43,6 +43,37 @@ return { epoch, first, ms }
 );
 
 /**
+ * The append script plus a checkpoint write in the same atomic step (change
+ * capture, CheckpointStore). KEYS: stream, seq, epoch, checkpoints (a hash).
+ * ARGV: a candidate epoch, the checkpoint's field and value, then per event the
+ * same five fields as the append script (captured changes carry no publisher id,
+ * so the id index is not touched). Returns { epoch, first seq, time ms }.
+ */
+export const appendWithCheckpointScript = new RedisScript(
+  `
+redis.call('SET', KEYS[3], ARGV[1], 'NX')
+local epoch = redis.call('GET', KEYS[3])
+local count = (#ARGV - 3) / 5
+local last = redis.call('INCRBY', KEYS[2], count)
+local first = last - count + 1
+local now = redis.call('TIME')
+local ms = now[1] .. string.format('%03d', math.floor(tonumber(now[2]) / 1000))
+for i = 0, count - 1 do
+  local base = 4 + i * 5
+  local id = string.format('%d-0', first + i)
+  local fields = { 'e', epoch, 't', ms, 'p', ARGV[base] }
+  if ARGV[base + 1] ~= '' then table.insert(fields, 'y'); table.insert(fields, ARGV[base + 1]) end
+  table.insert(fields, 'd'); table.insert(fields, ARGV[base + 2])
+  if ARGV[base + 3] ~= '' then table.insert(fields, 'm'); table.insert(fields, ARGV[base + 3]) end
+  redis.call('XADD', KEYS[1], id, unpack(fields))
+end
+redis.call('HSET', KEYS[4], ARGV[2], ARGV[3])
+return { epoch, first, ms }
+`,
+  4,
+);
+
+/**
  * KEYS: seq, epoch, trimmed. ARGV: a candidate epoch (SET NX: a Redis that came
  * back empty gets a new one here). Returns { epoch, head, trimmedThrough }.
  */

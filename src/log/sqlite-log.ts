@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { SseHubError } from '../errors.js';
 import { formatEventId, newEpoch } from './event-id.js';
-import type { EventInput, EventLog, LogPosition, RetentionPolicy, StoredEvent } from './event-log.js';
+import type { CheckpointStore, EventInput, EventLog, LogPosition, RetentionPolicy, StoredEvent } from './event-log.js';
 import { decodeMeta, duplicateExternalId, encodeMeta, externalIdsOf } from './event-meta.js';
 import { AppendListeners } from './listeners.js';
 
@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_time ON events (time);
 CREATE TABLE IF NOT EXISTS external_ids (id TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS external_ids_seq ON external_ids (seq);
+CREATE TABLE IF NOT EXISTS checkpoints (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 `;
 
 interface QueuedAppend {
@@ -78,6 +79,27 @@ export class SqliteEventLog implements EventLog {
   /** Appends waiting for the next group commit (see {@link append}). */
   #queued: QueuedAppend[] = [];
   #readAfter!: Database.Statement<[number, number], EventRow>;
+  #saveCheckpoint: Database.Statement<[string, string]> | undefined;
+
+  /** Checkpoints live in the same database file, written in the append's transaction. */
+  readonly checkpoints: CheckpointStore = {
+    appendWithCheckpoint: async (chunks, key, value) => {
+      // Queued group commits go first, so log order matches the order appends were asked for.
+      this.#commitQueued();
+      this.#saveCheckpoint ??= this.db.prepare(
+        'INSERT INTO checkpoints (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      );
+      const save = this.#saveCheckpoint;
+      return this.transaction((append) => {
+        const stored: StoredEvent[] = [];
+        for (const chunk of chunks) for (const event of append(chunk)) stored.push(event);
+        save.run(key, value);
+        return stored;
+      });
+    },
+    readCheckpoint: async (key) =>
+      (this.db.prepare('SELECT value FROM checkpoints WHERE key = ?').get(key) as { value: string } | undefined)?.value,
+  };
 
   constructor(options: SqliteLogOptions) {
     this.#file = options.file;
@@ -310,6 +332,7 @@ export class SqliteEventLog implements EventLog {
     this.#commitQueued();
     this.#db?.close();
     this.#db = undefined;
+    this.#saveCheckpoint = undefined;
   }
 
   #toEvent(row: EventRow): StoredEvent {

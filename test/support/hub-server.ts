@@ -14,7 +14,7 @@ export async function startHub(
   const running = await serve({
     port: 0,
     host: '127.0.0.1',
-    logLevel: 'silent',
+    logLevel: (process.env.TEST_HUB_LOG_LEVEL as never) ?? 'silent',
     canaryIntervalMs: 0,
     ...options,
     dataDir,

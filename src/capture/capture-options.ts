@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { SseHubError } from '../errors.js';
+
+/** Change capture from PostgreSQL (docs/postgres.md). Validated once, here. */
+export const postgresCaptureSchema = z.strictObject({
+  /** `postgres://user:password@host:port/database`. */
+  url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  /** Tables to capture, `schema.table` (a bare name is in `public`). */
+  capture: z.array(z.string().regex(/^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)?$/, 'must be schema.table')).min(1),
+  /** Replication slot name; one per deployment (the default `ssehub` suits one). */
+  slot: z
+    .string()
+    .regex(/^[a-z0-9_]{1,63}$/, 'lower-case letters, digits and _')
+    .default('ssehub'),
+  /** Publication name. */
+  publication: z
+    .string()
+    .regex(/^[A-Za-z_][\w$]{0,62}$/)
+    .default('ssehub'),
+});
+
+export type PostgresCaptureInput = z.input<typeof postgresCaptureSchema>;
+export type PostgresCaptureConfig = z.output<typeof postgresCaptureSchema>;
+
+export function parsePostgresCapture(input: PostgresCaptureInput): PostgresCaptureConfig {
+  const result = postgresCaptureSchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new SseHubError('INVALID_CONFIG', `postgres.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}

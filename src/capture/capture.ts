@@ -1,0 +1,181 @@
+import type { Logger } from 'pino';
+import type { CheckpointStore, EventInput } from '../log/event-log.js';
+import { changeEvent, sourceLostEvent } from './change-events.js';
+import type { ChangeSink, ChangeSource, RowChange, SourceState } from './change-source.js';
+
+export interface CaptureHealth {
+  state: SourceState | 'stopped';
+  detail?: string;
+  tables: readonly string[];
+  /** The checkpoint of the last transaction stored in the log. */
+  checkpoint?: string;
+  transactions: number;
+  changes: number;
+}
+
+/**
+ * Rows per log chunk of one transaction (the chunks of a transaction still
+ * commit together), and the group size that makes a commit wait for its append.
+ */
+const CHUNK_ROWS = 5_000;
+
+/**
+ * Change capture: turns a source's committed transactions into log events,
+ * exactly once. Each transaction's events (or a group of whole consecutive
+ * transactions) and the checkpoint are appended in one atomic log step
+ * ({@link CheckpointStore}); the source is told to release
+ * a position only after that append is durable; on start, capture resumes from
+ * the stored checkpoint and skips transactions at or below it (a source may
+ * resend them after a crash).
+ */
+export class Capture {
+  readonly #source: ChangeSource;
+  readonly #store: CheckpointStore;
+  readonly #logger: Logger;
+  readonly #key: string;
+  #checkpoint: string | undefined;
+  #state: CaptureHealth['state'] = 'stopped';
+  #detail: string | undefined;
+  #skipping = false;
+  #chunks: EventInput[][] = [];
+  /** Committed transactions waiting for the next group append (see #flush). */
+  #group: EventInput[][] = [];
+  #groupRows = 0;
+  #groupPosition: string | undefined;
+  #groupTransactions = 0;
+  #flushScheduled = false;
+  #flushing: Promise<void> | undefined;
+  #failure: unknown;
+  #transactions = 0;
+  #changes = 0;
+
+  constructor(source: ChangeSource, store: CheckpointStore, logger: Logger, key = 'capture') {
+    this.#source = source;
+    this.#store = store;
+    this.#logger = logger;
+    this.#key = key;
+  }
+
+  /** Resolves once the source is checked and streaming has begun; throws CAPTURE_UNAVAILABLE otherwise. */
+  async start(): Promise<void> {
+    this.#checkpoint = await this.#store.readCheckpoint(this.#key);
+    await this.#source.start(this.#checkpoint, this.#sink);
+  }
+
+  health(): CaptureHealth {
+    return {
+      state: this.#state,
+      ...(this.#detail !== undefined && { detail: this.#detail }),
+      tables: this.#source.tables,
+      ...(this.#checkpoint !== undefined && { checkpoint: this.#checkpoint }),
+      transactions: this.#transactions,
+      changes: this.#changes,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#state = 'stopped';
+    await this.#source.close();
+    await this.#flush();
+  }
+
+  /**
+   * Group commit: consecutive transactions that arrived while the previous
+   * append ran are stored in one atomic append with the last one's checkpoint
+   * (whole transactions only, still in commit order), then confirmed.
+   */
+  async #flush(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+    const position = this.#groupPosition;
+    if (position === undefined) return;
+    const group = this.#group;
+    const transactions = this.#groupTransactions;
+    this.#group = [];
+    this.#groupRows = 0;
+    this.#groupPosition = undefined;
+    this.#groupTransactions = 0;
+    this.#flushing = (async () => {
+      try {
+        const stored = await this.#store.appendWithCheckpoint(group, this.#key, position);
+        this.#checkpoint = position;
+        this.#transactions += transactions;
+        this.#changes += stored.length;
+        this.#source.confirm(position);
+      } catch (err) {
+        this.#logger.error({ err }, 'change capture could not append to the log; it will resend from the checkpoint');
+        this.#failure = err;
+      }
+    })();
+    await this.#flushing;
+    this.#flushing = undefined;
+  }
+
+  readonly #sink: ChangeSink = {
+    begin: (position) => {
+      this.#skipping = this.#source.isStored(position, this.#checkpoint);
+      this.#chunks = [[]];
+    },
+    change: (change: RowChange) => {
+      if (this.#skipping) return;
+      let chunk = this.#chunks[this.#chunks.length - 1] as EventInput[];
+      if (chunk.length >= CHUNK_ROWS) {
+        chunk = [];
+        this.#chunks.push(chunk);
+      }
+      chunk.push(changeEvent(change));
+    },
+    commit: async (position) => {
+      if (this.#failure !== undefined) {
+        // The last group was not stored: make the source reconnect and resend from the checkpoint.
+        const failure = this.#failure;
+        this.#failure = undefined;
+        throw failure;
+      }
+      const chunks = this.#chunks;
+      this.#chunks = [];
+      // A transaction at or below the checkpoint is already in the log: nothing to write or confirm.
+      if (this.#skipping) {
+        this.#skipping = false;
+        return;
+      }
+      for (const chunk of chunks) {
+        if (chunk.length === 0) continue;
+        this.#group.push(chunk);
+        this.#groupRows += chunk.length;
+      }
+      this.#groupPosition = position;
+      this.#groupTransactions++;
+      if (this.#groupRows >= CHUNK_ROWS) await this.#flush();
+      else if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => {
+          this.#flushScheduled = false;
+          void this.#flush();
+        });
+      }
+    },
+    lost: async (why, restartAt) => {
+      await this.#flush();
+      this.#logger.warn({ why }, 'change capture lost its source history; writing a reset for the captured tables');
+      // The reset is stored with the new starting point, so a crash right after cannot lose or repeat it.
+      await this.#store.appendWithCheckpoint([[sourceLostEvent(this.#source.tables, why)]], this.#key, restartAt);
+      this.#checkpoint = restartAt;
+    },
+    checkpoint: async () => {
+      // Reconnecting: whatever was not stored yet will be sent again.
+      await this.#flushing;
+      this.#group = [];
+      this.#groupRows = 0;
+      this.#groupPosition = undefined;
+      this.#groupTransactions = 0;
+      this.#failure = undefined;
+      this.#checkpoint = await this.#store.readCheckpoint(this.#key);
+      return this.#checkpoint;
+    },
+    state: (state, detail) => {
+      if (state !== this.#state) this.#logger.info({ state, detail }, 'change capture state');
+      this.#state = state;
+      this.#detail = detail;
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The change-source port: a database whose committed changes the hub turns into
+ * events. A source delivers whole committed transactions in commit order to a
+ * {@link ChangeSink}, resumes after a checkpoint, and is told which positions
+ * are safely stored so it may release them.
+ */
+
+/** One committed row change, with values already mapped to JSON (see docs/postgres.md). */
+export interface RowChange {
+  /** `schema.table` as captured. */
+  table: string;
+  op: 'insert' | 'update' | 'delete';
+  /** Primary-key columns and values (identifies the row for `db/<table>/<key>`). */
+  key: Record<string, unknown>;
+  /** The new row (insert, update); null for delete. */
+  row: Record<string, unknown> | null;
+  /** The old row, or only its key, when the source sends it. */
+  old?: Record<string, unknown> | undefined;
+  /** Columns left out of `row` because they were unchanged TOASTed values the source did not resend. */
+  unchanged?: string[] | undefined;
+}
+
+/** Receives a source's transactions; each method's promise is awaited before the next call. */
+export interface ChangeSink {
+  /** A transaction begins; `position` is its commit position (compare with {@link ChangeSource.compare}). */
+  begin(position: string): Promise<void> | void;
+  change(change: RowChange): Promise<void> | void;
+  /**
+   * The transaction committed at `position`. May resolve before it is stored
+   * (the sink groups transactions); the sink calls {@link ChangeSource.confirm}
+   * once it is durable. Rejects when an earlier append failed: reconnect and
+   * resend from {@link checkpoint}.
+   */
+  commit(position: string): Promise<void>;
+  /**
+   * The source lost history (why: human-readable); the consumer must reset its
+   * readers and store `restartAt` as its checkpoint in the same step.
+   */
+  lost(why: string, restartAt: string): Promise<void>;
+  /**
+   * The last stored checkpoint, read again from storage: called before every
+   * reconnect, since another node sharing the log may have moved it.
+   */
+  checkpoint(): Promise<string | undefined>;
+  /** Connection state, for health reports. */
+  state(state: SourceState, detail?: string): void;
+}
+
+/** `standby`: another process holds the source (a clustered node consuming the slot); this one retries. */
+export type SourceState = 'connecting' | 'streaming' | 'standby' | 'down';
+
+export interface ChangeSource {
+  /** Tables this source captures, `schema.table`. */
+  readonly tables: readonly string[];
+  /**
+   * Checks the source (throws a CAPTURE_UNAVAILABLE error naming the fix), then
+   * streams transactions committed after `checkpoint` to `sink` until closed,
+   * reconnecting with backoff when the connection drops.
+   */
+  start(checkpoint: string | undefined, sink: ChangeSink): Promise<void>;
+  /** Everything at or before `checkpoint` is durably stored: the source may release it. */
+  confirm(checkpoint: string): void;
+  /** True when transaction `position` is at or below `checkpoint` (already stored). */
+  isStored(position: string, checkpoint: string | undefined): boolean;
+  close(): Promise<void>;
+}
