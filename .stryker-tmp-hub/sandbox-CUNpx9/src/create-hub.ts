@@ -1,0 +1,167 @@
+// @ts-nocheck
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Logger, pino } from 'pino';
+import { Authenticator } from './auth/authenticator.js';
+import { guestSecret } from './auth/guest-secret.js';
+import type { Collections } from './collections/collections.js';
+import { type CollectionsOptions, createCollections } from './collections/create-collections.js';
+import { type HubConfig, type HubOptionsInput, parseHubOptions } from './config/hub-options.js';
+import { SseHubError } from './errors.js';
+import { guestRoute } from './http/guest-route.js';
+import { createRequestHandler, type HttpRoute, type RequestHandler } from './http/handler.js';
+import { createPublishLimit } from './http/publish-limit.js';
+import { staticFilesRoute } from './http/static-files.js';
+import { Hub } from './hub/hub.js';
+import type { PublishInput } from './hub/publish-input.js';
+import type { EventLog, StoredEvent } from './log/event-log.js';
+import { MemoryEventLog } from './log/memory-log.js';
+import { DEFAULT_REDIS_PREFIX } from './log/redis-keys.js';
+import { RedisEventLog, safeUrl } from './log/redis-log.js';
+import { SqliteEventLog } from './log/sqlite-log.js';
+
+export interface CreateHubOptions extends HubOptionsInput, CollectionsOptions {
+  /** Extra HTTP routes, tried after the hub's own. */
+  routes?: readonly HttpRoute[];
+  /**
+   * Keep the event log in Redis, shared by every hub process pointed at the same
+   * Redis and prefix (cluster mode, docs/cluster.md).
+   */
+  redis?: RedisConfig | undefined;
+}
+
+/** Where a clustered hub keeps its shared log. */
+export interface RedisConfig {
+  /** `redis://[user:password@]host:port[/db]`. */
+  url: string;
+  /** Key prefix (default `ssehub:`): hubs with the same prefix form one cluster. */
+  prefix?: string | undefined;
+}
+
+/** An embedded hub: publish from code and mount `handler` on any node:http server. */
+export interface SseHub {
+  readonly hub: Hub;
+  readonly config: HubConfig;
+  readonly log: EventLog;
+  readonly logger: Logger;
+  /** Verifies tokens; `enabled` is false when the hub runs open (no key configured). */
+  readonly authenticator: Authenticator;
+  /** node:http listener; also Express/Connect middleware (calls `next` for other paths). */
+  readonly handler: RequestHandler;
+  /** Live collections (docs/collections.md); undefined unless the log is the embedded SQLite log. */
+  readonly collections: Collections | undefined;
+  publish(input: PublishInput): Promise<StoredEvent>;
+  close(): Promise<void>;
+}
+
+/** Makes sure the data directory exists and is writable, with a message a user can act on. */
+export function prepareDataDir(dataDir: string): string {
+  const dir = resolve(dataDir);
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw new SseHubError(
+      'INVALID_CONFIG',
+      `The data directory ${dir} cannot be used: ${(err as Error).message}. Choose another with --data-dir or SSEHUB_DATA_DIR.`,
+      undefined,
+      { cause: err },
+    );
+  }
+  return dir;
+}
+
+export function defaultLog(config: HubConfig): EventLog {
+  if (config.ephemeral) {
+    // The in-memory log is bounded in bytes like the recent-events cache, whose events it shares
+    // (0, no cache, leaves it bounded by count only).
+    return new MemoryEventLog({
+      capacity: config.retentionEvents ?? 100_000,
+      maxBytes: config.recentEventsBytes || undefined,
+    });
+  }
+  return new SqliteEventLog({ file: join(prepareDataDir(config.dataDir), 'ssehub.db'), synchronous: config.sync });
+}
+
+/** Creates and starts a hub. Configuration is validated here, before anything opens. */
+export async function createHub(options: CreateHubOptions = {}): Promise<SseHub> {
+  const { routes, collections: collectionConfig, collectionLimits, redis, ...hubOptions } = options;
+  const config = parseHubOptions(hubOptions);
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { name: 'ssehub' } });
+  if (redis && options.log) throw new SseHubError('INVALID_CONFIG', 'Pass either `redis` or `log`, not both');
+  const log =
+    options.log ?? (redis ? new RedisEventLog({ url: redis.url, prefix: redis.prefix, logger }) : defaultLog(config));
+  // Guest tokens are verified like any other HS256 token: with the configured secret, or one kept in the data dir.
+  const secret =
+    config.jwtSecret ??
+    (config.guestAuth ? guestSecret(config.ephemeral ? undefined : prepareDataDir(config.dataDir)) : undefined);
+  // Built before anything opens: a bad key or pattern fails with INVALID_CONFIG here.
+  const authenticator = new Authenticator({ ...config, jwtSecret: secret });
+  const hub = new Hub(
+    log,
+    {
+      ...config,
+      // Quotas guard a hub with identities; an open hub on loopback has none to count by.
+      maxStreamsPerClient: authenticator.enabled ? config.maxStreamsPerClient : undefined,
+      retention: { maxEvents: config.retentionEvents, maxAgeMs: config.retentionAgeMs },
+    },
+    logger,
+  );
+  await hub.start();
+  let collections: Awaited<ReturnType<typeof createCollections>>;
+  try {
+    collections = await createCollections(hub, { collections: collectionConfig, collectionLimits }, logger);
+  } catch (err) {
+    await hub.close();
+    throw err;
+  }
+  // Collections first: a plugged-in catch-all (such as the web app) must not shadow /collections.
+  // The message board (web/dist, built by `npm run build`) is served at `/` when present, last.
+  const webApp = staticFilesRoute(fileURLToPath(new URL('../web/dist/', import.meta.url)));
+  const guests =
+    config.guestAuth && secret !== undefined
+      ? guestRoute({
+          secret,
+          ttlMs: config.guestTokenTtlMs,
+          subscribe: config.guestSubscribe,
+          issuer: config.jwtIssuer,
+          audience: config.jwtAudience,
+        })
+      : undefined;
+  const allRoutes = [
+    ...(guests ? [guests] : []),
+    ...(collections ? [collections.route] : []),
+    ...(routes ?? []),
+    ...(webApp ? [webApp] : []),
+  ];
+  const health = redis
+    ? () => ({ redis: { url: safeUrl(redis.url), prefix: redis.prefix ?? DEFAULT_REDIS_PREFIX } })
+    : undefined;
+  const handler = createRequestHandler(hub, {
+    routes: allRoutes,
+    corsOrigins: config.corsOrigins,
+    basePath: config.basePath,
+    authenticator,
+    trustProxy: config.trustProxy,
+    // Like the stream quota: an open hub on loopback has no identities to count by.
+    publishLimit:
+      authenticator.enabled && config.publishRate > 0
+        ? createPublishLimit({ perSecond: config.publishRate, burst: config.publishBurst })
+        : undefined,
+    allowedHosts: config.allowedHosts,
+    logger,
+    ...(health && { health }),
+  });
+  return {
+    hub,
+    config,
+    log,
+    logger,
+    authenticator,
+    handler,
+    collections: collections?.collections,
+    publish: (input) => hub.publish(input),
+    close: () => hub.close(),
+  };
+}

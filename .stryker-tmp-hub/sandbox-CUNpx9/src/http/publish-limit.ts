@@ -1,0 +1,27 @@
+// @ts-nocheck
+import type { Principal } from '../auth/principal.js';
+import { type RateLimit, RateLimiter } from '../auth/rate-limiter.js';
+import { SseHubError } from '../errors.js';
+
+/** Counts one publishing write of `principal`; throws RATE_LIMITED (429, `Retry-After`) past its rate. */
+export type PublishLimit = (principal: Principal, clientAddress: string | undefined) => void;
+
+/**
+ * The publish rate per identity, shared by every path that appends events
+ * (`/publish`, collection record writes). Identities are counted as the hub's
+ * stream quota counts them: the token's `sub`, else the client's address.
+ */
+export function createPublishLimit(limit: RateLimit, now?: () => number): PublishLimit {
+  const limiter = new RateLimiter(limit, now);
+  return (principal, clientAddress) => {
+    const key = principal.sub !== undefined ? `sub:${principal.sub}` : `addr:${clientAddress ?? '?'}`;
+    const waitMs = limiter.take(key);
+    if (waitMs === 0) return;
+    const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
+    throw new SseHubError(
+      'RATE_LIMITED',
+      `Too many writes: this identity may publish ${limit.perSecond} events per second (bursts of ${limit.burst}); retry in ${retryAfterSeconds} s`,
+      { retryAfterSeconds },
+    );
+  };
+}

@@ -1,0 +1,97 @@
+// @ts-nocheck
+import { describe, expect, it } from 'vitest';
+import { type ParsedEvent, SseParser } from './parser.js';
+
+function run(chunks: (string | Uint8Array)[], lastEventId = '') {
+  const events: ParsedEvent[] = [];
+  const retries: number[] = [];
+  const comments: string[] = [];
+  const parser = new SseParser(
+    { onEvent: (e) => events.push(e), onRetry: (r) => retries.push(r), onComment: (c) => comments.push(c) },
+    lastEventId,
+  );
+  for (const chunk of chunks) parser.feed(chunk);
+  return { events, retries, comments, parser };
+}
+
+describe('SseParser (WHATWG parsing algorithm)', () => {
+  it('strips one leading BOM, only at the start of the stream', () => {
+    const { events } = run(['\uFEFFdata: a\n\n', '\uFEFFdata: b\n\n']);
+    expect(events.map((e) => e.data)).toEqual(['a']);
+    // The second BOM makes the field name "\uFEFFdata", which is ignored.
+  });
+
+  it('strips a BOM split across byte chunks', () => {
+    const bytes = Buffer.from('\uFEFFdata: x\n\n', 'utf8');
+    const { events } = run([bytes.subarray(0, 1), bytes.subarray(1, 2), bytes.subarray(2)]);
+    expect(events.map((e) => e.data)).toEqual(['x']);
+  });
+
+  it('accepts LF, CR and CRLF line endings, also mixed', () => {
+    const { events } = run(['data: a\r\rdata: b\r\n\r\ndata: c\n\n']);
+    expect(events.map((e) => e.data)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('treats CR LF split across chunks as one line ending', () => {
+    const { events } = run(['data: a\r', '\ndata: b\r', '\n\r', '\n']);
+    expect(events.map((e) => e.data)).toEqual(['a\nb']);
+  });
+
+  it('strips exactly one leading space from values', () => {
+    const { events } = run(['data:  two\ndata:none\n\n']);
+    expect(events[0]?.data).toBe(' two\nnone');
+  });
+
+  it('treats a line without colon as a field with an empty value', () => {
+    const { events } = run(['data\ndata\n\n']);
+    expect(events[0]?.data).toBe('\n');
+  });
+
+  it('dispatches an event whose only data line is empty', () => {
+    const { events } = run(['data:\n\n']);
+    expect(events).toEqual([{ type: 'message', data: '', lastEventId: '' }]);
+  });
+
+  it('does not dispatch without data, but an id still sets the last event id', () => {
+    const { events, parser } = run(['id: 7\n\n', 'event: x\n\n']);
+    expect(events).toEqual([]);
+    expect(parser.lastEventId).toBe('7');
+  });
+
+  it('ignores an id containing NUL', () => {
+    const { events } = run(['id: 1\ndata: a\n\nid: 2\0x\ndata: b\n\n']);
+    expect(events.map((e) => e.lastEventId)).toEqual(['1', '1']);
+  });
+
+  it('resets the event type after each dispatch and defaults it to message', () => {
+    const { events } = run(['event: a\ndata: 1\n\ndata: 2\n\n']);
+    expect(events.map((e) => e.type)).toEqual(['a', 'message']);
+  });
+
+  it('ignores non-digit retry values', () => {
+    const { retries } = run(['retry: 100\nretry: 1e3\nretry: -5\nretry: 20 \nretry: 300\n\n']);
+    expect(retries).toEqual([100, 300]);
+  });
+
+  it('reports comments and ignores unknown fields', () => {
+    const { events, comments } = run([': hello\nfoo: bar\ndata: x\n\n']);
+    expect(comments).toEqual(['hello']);
+    expect(events.map((e) => e.data)).toEqual(['x']);
+  });
+
+  it('discards an incomplete event at the end of the stream', () => {
+    const { events, parser } = run(['data: complete\n\ndata: partial\n']);
+    parser.end();
+    expect(events.map((e) => e.data)).toEqual(['complete']);
+  });
+
+  it('decodes multi-byte UTF-8 split across chunks', () => {
+    const bytes = Buffer.from('data: héllo 🌍\n\n', 'utf8');
+    const chunks = [...bytes].map((b) => Uint8Array.of(b));
+    expect(run(chunks).events[0]?.data).toBe('héllo 🌍');
+  });
+
+  it('starts from an initial last event id', () => {
+    expect(run(['data: x\n\n'], 'abc-1').events[0]?.lastEventId).toBe('abc-1');
+  });
+});
