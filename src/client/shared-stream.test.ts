@@ -3,12 +3,12 @@ import { TabLocks } from '../../test/support/tab-locks.js';
 import { waitUntil } from '../../test/support/wait.js';
 import { SharedStream, type TabSharingApis } from './shared-stream.js';
 import type { EventStream, StreamHandlers, StreamRequest } from './stream.js';
-import type { RawEvent } from './types.js';
+import type { ConnectionStatus, RawEvent } from './types.js';
 
 /** A server stream the test drives: what one leader tab's real connection would report. */
 class ScriptedStream implements EventStream {
   lastEventId: string;
-  status = 'open' as const;
+  status: ConnectionStatus = 'live';
   closed = false;
   constructor(
     readonly request: StreamRequest,
