@@ -160,6 +160,17 @@ describe('collections CRUD over HTTP', () => {
     expect((await call(url, 'DELETE', path, undefined, { headers: { 'if-match': '3' } })).status).toBe(200);
   });
 
+  it('treats If-Match: * as no version check on PUT, PATCH and DELETE, and still 404s a missing record', async () => {
+    const { body: record } = await call(url, 'POST', '/collections/notes/records', { v: 0 });
+    const path = `/collections/notes/records/${record.id}`;
+    const any = { headers: { 'if-match': '*' } };
+    expect((await call(url, 'PUT', path, { v: 1 }, any)).body.version).toBe(2);
+    expect((await call(url, 'PATCH', path, { v: 2 }, any)).body.version).toBe(3);
+    expect((await call(url, 'DELETE', path, undefined, any)).status).toBe(200);
+    const gone = await call(url, 'PUT', path, { v: 3 }, any);
+    expect([gone.status, gone.body.error.code]).toEqual([404, 'RECORD_NOT_FOUND']);
+  });
+
   it('validates against the configured schema and a schema set over HTTP', async () => {
     const bad = await call(url, 'POST', '/collections/messages/records', { text: 'x'.repeat(11) });
     expect(bad.status).toBe(400);

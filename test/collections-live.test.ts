@@ -182,6 +182,35 @@ describe('live collections: snapshot then changes', () => {
     expect(stream.state.records.size).toBe(101);
   });
 
+  it('sends a snapshot at the documented 32 MiB limit to a fast reader without dropping it, and a write landing while it is sent follows it', async () => {
+    const server = await start(); // default limits: 32 MiB, 10,000 records; 1 MiB per-stream bound
+    const text = 'x'.repeat(8000);
+    for (let i = 0; i < 4000; i++) await server.hub.collections!.insert('huge', { i, text }); // ~32.6 MB
+    let read!: () => void;
+    const stream = await live(server.url, 'huge', { readAfter: new Promise<void>((resolve) => (read = resolve)) });
+    expect(stream.status).toBe(200);
+    // The snapshot was read before the headers; the reader has not read yet, so the socket is
+    // full and the snapshot still being sent: this write lands between the snapshot and the subscription.
+    await call(server.url, 'POST', '/collections/huge/records', { i: 4000 });
+    read();
+    await waitUntil(
+      () => stream.state.changeIds.length === 1,
+      60_000,
+      'the write made while the snapshot was sent',
+    ).catch((err) => {
+      throw new Error(
+        `${err.message}: ${JSON.stringify({ events: stream.events.map((e) => [e.type, e.data.length]), stats: server.hub.hub.stats() })}`,
+      );
+    });
+    expect(stream.state.snapshots).toBe(1);
+    expect(stream.events[0]!.data.length).toBeGreaterThan(32_000_000);
+    expect(stream.state.records.size).toBe(4001);
+    await call(server.url, 'POST', '/collections/huge/records', { i: 4001, last: true });
+    await waitUntil(() => stream.state.changeIds.length === 2, 15_000, 'the next change');
+    expect(stream.state.records.size).toBe(4002);
+    expect(server.hub.hub.stats().slowConsumerDisconnects).toBe(0);
+  }, 180_000);
+
   it('refuses a snapshot over its limits with 413 instead of sending part of it', async () => {
     const server = await start({ collectionLimits: { maxSnapshotRecords: 3, maxSnapshotBytes: 400 } });
     for (let i = 0; i < 4; i++) await call(server.url, 'POST', '/collections/tasks/records', { room: i ? 'a' : 'b' });

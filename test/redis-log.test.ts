@@ -113,10 +113,12 @@ describe.skipIf(!available)('RedisEventLog against a real Redis', () => {
         await Promise.all([a.append([{ topics: ['t'], data: 'x' }]), b.append([{ topics: ['t'], data: 'y' }])])
       ).flat(),
     );
-    await until(() => seenA.length >= 22 && seenB.length >= 22, 5_000, 'both feeds');
-    await new Promise((resolve) => setTimeout(resolve, 300)); // nothing may arrive twice afterwards
+    // An end marker appended last: a repeat of anything before it would arrive before it.
+    appended.push(...(await a.append([{ topics: ['t'], data: 'end' }])));
+    const ended = (events: StoredEvent[]) => events.some((e) => e.data === 'end');
+    await until(() => ended(seenA) && ended(seenB), 5_000, 'the end marker on both feeds');
     const byId = (events: StoredEvent[]) => events.map((e) => `${e.id}:${e.data}`);
-    expect(seenA.map((e) => e.seq)).toEqual(Array.from({ length: 22 }, (_, i) => i + 1));
+    expect(seenA.map((e) => e.seq)).toEqual(Array.from({ length: 23 }, (_, i) => i + 1));
     expect(byId(seenA)).toEqual(byId(seenB));
     expect(byId(seenA).sort()).toEqual(byId(appended).sort());
     expect(await a.readAfter(0, 100)).toEqual(await b.readAfter(0, 100));

@@ -195,6 +195,38 @@ describe('SQLite event log durability', () => {
     await again.close();
   });
 
+  it('group commit really groups: concurrent appends share one transaction, a later turn gets its own', async () => {
+    const log = new SqliteEventLog({ file: sqliteFile() });
+    await log.open();
+    // The live feed is emitted once per committed transaction, with everything it wrote.
+    const commits: number[][] = [];
+    log.onAppend((events) => commits.push(events.map((e) => e.seq)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => log.append([{ topics: ['t'], data: String(i) }])),
+    );
+    expect(commits).toEqual([Array.from({ length: 20 }, (_, i) => i + 1)]);
+    // Each caller gets its own events back, not the whole group's.
+    expect(results.map((r) => r.map((e) => e.data))).toEqual(Array.from({ length: 20 }, (_, i) => [String(i)]));
+    await log.append([{ topics: ['t'], data: 'later' }]);
+    expect(commits).toEqual([Array.from({ length: 20 }, (_, i) => i + 1), [21]]);
+    await log.close();
+  });
+
+  it('rejects every append of a group whose commit fails, and the next group commits', async () => {
+    const log = new SqliteEventLog({ file: sqliteFile() });
+    await log.open();
+    log.db.exec(
+      "CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.data = 'bad' BEGIN SELECT RAISE(ABORT, 'refused'); END",
+    );
+    const group = [log.append([{ topics: ['t'], data: 'ok' }]), log.append([{ topics: ['t'], data: 'bad' }])];
+    const outcomes = await Promise.allSettled(group);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect(await log.readAfter(0, 10)).toEqual([]);
+    const [next] = await log.append([{ topics: ['t'], data: 'next' }]);
+    expect(next?.seq).toBe(1);
+    await log.close();
+  });
+
   it('rolls back a failed transaction: nothing stored, nothing emitted', async () => {
     const log = new SqliteEventLog({ file: sqliteFile() });
     await log.open();

@@ -93,4 +93,19 @@ describe('SseParser (WHATWG parsing algorithm)', () => {
   it('starts from an initial last event id', () => {
     expect(run(['data: x\n\n'], 'abc-1').events[0]?.lastEventId).toBe('abc-1');
   });
+  it('parses lines split over many chunks, with CR LF split between chunks, the same as whole', () => {
+    const stream = `id: 1\r\nevent: snap\r\ndata: ${'abc'.repeat(5000)}\r\ndata: two\r\n\r\n: c\rdata: x\n\n`;
+    const whole: ParsedEvent[] = [];
+    new SseParser({ onEvent: (e) => whole.push(e) }).feed(stream);
+    for (const size of [1, 2, 7, 64, 1000]) {
+      const split: ParsedEvent[] = [];
+      const parser = new SseParser({ onEvent: (e) => split.push(e) });
+      for (let i = 0; i < stream.length; i += size) parser.feed(stream.slice(i, i + size));
+      expect(split, `chunks of ${size}`).toEqual(whole);
+    }
+    expect(whole.map((e) => [e.type, e.data.length, e.lastEventId])).toEqual([
+      ['snap', 15000 + '\ntwo'.length, '1'],
+      ['message', 1, '1'],
+    ]);
+  });
 });

@@ -26,7 +26,12 @@ const DIGITS = /^\d+$/;
 export class SseParser {
   #handlers: ParserHandlers;
   #decoder = new TextDecoder('utf-8');
-  #buffer = '';
+  /**
+   * The pieces of the line not yet ended, joined only once its end arrives:
+   * appending to one string and rescanning it made a long line (a 32 MB
+   * snapshot in 64 KiB chunks) cost quadratic time.
+   */
+  #partial: string[] = [];
   #sawBom = false;
   #pendingCR = false;
   #data = '';
@@ -53,36 +58,40 @@ export class SseParser {
     }
     if (this.#pendingCR && text.startsWith('\n')) text = text.slice(1);
     this.#pendingCR = false;
-    this.#buffer += text;
-    this.#drainLines();
+    this.#drainLines(text);
   }
 
   /** Ends the stream: an incomplete event at the end is discarded, as the spec says. */
   end(): void {
-    this.#buffer = '';
+    this.#partial = [];
     this.#data = '';
     this.#hasData = false;
     this.#eventType = '';
     this.#pendingCR = false;
   }
 
-  #drainLines(): void {
+  #drainLines(text: string): void {
     let start = 0;
-    const buf = this.#buffer;
-    for (let i = 0; i < buf.length; i++) {
-      const c = buf.charCodeAt(i);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
       if (c !== 10 && c !== 13) continue;
-      this.#processLine(buf.slice(start, i));
+      let line = text.slice(start, i);
+      if (this.#partial.length > 0) {
+        this.#partial.push(line);
+        line = this.#partial.join('');
+        this.#partial = [];
+      }
+      this.#processLine(line);
       if (c === 13) {
-        if (i + 1 < buf.length) {
-          if (buf.charCodeAt(i + 1) === 10) i++;
+        if (i + 1 < text.length) {
+          if (text.charCodeAt(i + 1) === 10) i++;
         } else {
           this.#pendingCR = true;
         }
       }
       start = i + 1;
     }
-    this.#buffer = buf.slice(start);
+    if (start < text.length) this.#partial.push(text.slice(start));
   }
 
   #processLine(line: string): void {

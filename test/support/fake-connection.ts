@@ -3,17 +3,28 @@ import { type ParsedEvent, SseParser } from '../../src/protocol/parser.js';
 
 /**
  * A Connection that parses what the hub writes, for tests that drive the Hub
- * directly (no sockets): everything fits, so nothing waits for a drain.
+ * directly (no sockets). By default everything fits at once, so nothing waits
+ * for a drain; `stall()` makes it behave like a socket whose reader stopped:
+ * written bytes stay queued (in `bufferedBytes`) until `drain()`.
  */
 export class FakeConnection implements Connection {
-  readonly bufferedBytes = 0;
+  bufferedBytes = 0;
   readonly events: ParsedEvent[] = [];
+  /** Every chunk as written, in order. */
+  readonly chunks: Buffer[] = [];
   ended = false;
+  /** Set when the hub dropped the connection (slow consumer, error), not ended it cleanly. */
+  destroyed = false;
+  #stalled = false;
   readonly #parser = new SseParser({ onEvent: (e) => this.events.push(e) });
   readonly #onClose: (() => void)[] = [];
+  #onDrain: (() => void)[] = [];
 
   write(chunk: Buffer): void {
-    if (!this.ended) this.#parser.feed(chunk);
+    if (this.ended) return;
+    this.chunks.push(chunk);
+    if (this.#stalled) this.bufferedBytes += chunk.length;
+    this.#parser.feed(chunk);
   }
 
   end(): void {
@@ -21,6 +32,7 @@ export class FakeConnection implements Connection {
   }
 
   destroy(): void {
+    this.destroyed = true;
     this.#finish();
   }
 
@@ -29,17 +41,31 @@ export class FakeConnection implements Connection {
     this.#finish();
   }
 
+  /** From now on written bytes stay queued until {@link drain}. */
+  stall(): void {
+    this.#stalled = true;
+  }
+
+  /** The reader takes everything queued (and keeps reading): drain listeners run. */
+  drain(): void {
+    this.#stalled = false;
+    this.bufferedBytes = 0;
+    for (const listener of this.#onDrain.splice(0)) listener();
+  }
+
   onClose(listener: () => void): void {
     this.#onClose.push(listener);
   }
 
   onDrain(listener: () => void): void {
-    queueMicrotask(listener);
+    if (this.#stalled) this.#onDrain.push(listener);
+    else queueMicrotask(listener);
   }
 
   #finish(): void {
     if (this.ended) return;
     this.ended = true;
+    this.#onDrain = [];
     for (const listener of this.#onClose.splice(0)) listener();
   }
 }
