@@ -30,6 +30,7 @@ function subscriber(options: { maxBufferBytes?: number; lifetimeMs?: number; pri
     maxBufferBytes: options.maxBufferBytes ?? 1024 * 1024,
     now: 1000,
     lifetimeMs: options.lifetimeMs,
+    kind: 'events',
   });
   return { connection, sub };
 }

@@ -26,6 +26,7 @@ function subscriber(patterns: string[], permitted: string[] = ['**'], view?: Eve
     maxBufferBytes: 1024,
     now: 0,
     lifetimeMs: undefined,
+    kind: 'events',
   });
 }
 

@@ -52,6 +52,10 @@ export class PacedLog implements EventLog {
     return this.#inner.readAfter(afterSeq, limit);
   }
 
+  findExternalId(externalId: string): Promise<number | undefined> {
+    return this.#inner.findExternalId(externalId);
+  }
+
   position(): Promise<LogPosition> {
     return this.#inner.position();
   }
