@@ -79,10 +79,10 @@ export function guestRoute(options: GuestAuthOptions): HttpRoute {
 }
 
 function guestOf(principal: Principal): GuestInfo | undefined {
-  const claims = principal.claims;
-  if (!claims || claims[GUEST_CLAIM] !== true || principal.sub === undefined) return undefined;
+  const { claims, sub } = principal;
+  if (claims?.[GUEST_CLAIM] !== true || sub === undefined) return undefined;
   return {
-    sub: principal.sub,
+    sub,
     name: String(claims.name ?? ''),
     issuedAt: Number(claims.iat) * 1000,
     expiresAt: principal.expiresAt ?? 0,
