@@ -1,5 +1,7 @@
 import type { EncodedEvent } from './encoded-event.js';
-import type { CloseReason } from './subscriber.js';
+
+/** Why a stream ended; a bounded set, used as a metrics label. */
+export type CloseReason = 'client' | 'slow-consumer' | 'lifetime' | 'token-expired' | 'shutdown' | 'error';
 
 /** What a stream serves, for metrics and logs: a bounded set (never a topic or identity). */
 export type StreamKind = 'events' | 'live' | 'mercure' | 'internal';

@@ -1,11 +1,11 @@
 import type { Ticket } from './admission.js';
 import type { Connection } from './connection.js';
 import type { EncodedEvent } from './encoded-event.js';
-import type { StreamKind, StreamReport } from './hub-observer.js';
+import type { CloseReason, StreamKind, StreamReport } from './hub-observer.js';
+
+export type { CloseReason };
 
 export type SubscriberState = 'replaying' | 'live' | 'closed';
-
-export type CloseReason = 'client' | 'slow-consumer' | 'lifetime' | 'token-expired' | 'shutdown' | 'error';
 
 /**
  * One client stream. While it replays history it parks live events in `pending`;
