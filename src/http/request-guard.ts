@@ -43,15 +43,7 @@ export function guardRequest(
   if (!STATE_METHODS.has(method)) return;
   if (req.headers.authorization !== undefined) return;
   if (cookieValue(req.headers.cookie, TOKEN_COOKIE) === undefined) return;
-  const origin = requestOrigin(req);
-  if (origin !== undefined && (isOwnOrigin(req, origin) || isListed(origin, allowedOrigins))) return;
-  throw new SseHubError(
-    'ORIGIN_NOT_ALLOWED',
-    origin === undefined
-      ? 'A request authenticated by cookie must say where it comes from (Origin or Referer header); send the token as Authorization: Bearer instead'
-      : `Requests from ${origin} may not change state with the hub's cookie; add the origin to --cors to allow it`,
-    { origin: origin ?? null },
-  );
+  assertTrustedOrigin(req, allowedOrigins);
 }
 
 function hasBody(req: IncomingMessage): boolean {
@@ -60,8 +52,8 @@ function hasBody(req: IncomingMessage): boolean {
 }
 
 /**
- * For protocol adapters with a cookie of their own (Mercure's): a state change
- * authenticated by that cookie must come from the hub's origin or a listed one.
+ * A state change authenticated by a cookie (the hub's, or a protocol adapter's
+ * own such as Mercure's) must come from the hub's origin or a listed one.
  */
 export function assertTrustedOrigin(req: IncomingMessage, allowedOrigins: readonly string[] | undefined): void {
   const origin = requestOrigin(req);
