@@ -80,8 +80,9 @@ function attack(page: Page, init: { path: string; method: string; type?: string;
         const res = await fetch(url, {
           method: init.method,
           credentials: 'include',
-          // A refused preflight or a closed connection must end the attempt, not hang the test.
-          signal: AbortSignal.timeout(10_000),
+          // A refused preflight or a connection the hub closed must end the attempt, not hang the
+          // test (seen under a loaded full run); what the hub answered is checked on its side.
+          signal: AbortSignal.timeout(3_000),
           headers: init.type ? { 'content-type': init.type } : {},
           ...(init.body !== undefined && { body: init.body }),
         });
@@ -169,7 +170,7 @@ describe.skipIf(!hasChromium)('browser: CSRF and cross-origin streams', () => {
   it.each([
     ['a same-site page on another port', 'sameSite'],
     ['a cross-site page', 'crossSite'],
-  ] as const)('%s cannot publish or write records through the visitor cookie', async (_, from) => {
+  ] as const)('%s cannot publish or write records through the visitor cookie', { timeout: 60_000 }, async (_, from) => {
     const page = await openPage(origins[from]);
     const before = await logSize();
     seen.length = 0;
