@@ -170,7 +170,7 @@ describe.skipIf(!hasChromium)('browser: CSRF and cross-origin streams', () => {
   it.each([
     ['a same-site page on another port', 'sameSite'],
     ['a cross-site page', 'crossSite'],
-  ] as const)('%s cannot publish or write records through the visitor cookie', { timeout: 60_000 }, async (_, from) => {
+  ] as const)('%s cannot publish or write records through the visitor cookie', async (_, from) => {
     const page = await openPage(origins[from]);
     const before = await logSize();
     seen.length = 0;
@@ -234,7 +234,9 @@ describe.skipIf(!hasChromium)('browser: CSRF and cross-origin streams', () => {
     expect(await logSize()).toBe(before);
     expect((await hub.collections!.get('notes', recordId)).data).toEqual({ text: 'original' });
     expect((await hub.collections!.list('notes')).records).toHaveLength(1);
-    await page.close();
+    // Closing the page the form navigated can stall in Chromium after the hub closed the
+    // connection of that refused POST; the context is closed after the suite anyway.
+    void page.close().catch(() => {});
   });
 
   it('a cross-origin EventSource reads the stream only from an allowed origin', async () => {
