@@ -1,11 +1,11 @@
 import fc from 'fast-check';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { OPEN_PRINCIPAL, tokenPrincipal } from '../src/auth/principal.js';
 import type { SseHubError } from '../src/errors.js';
-import { Hub } from '../src/hub/hub.js';
+import type { Hub } from '../src/hub/hub.js';
 import { formatEventId } from '../src/log/event-id.js';
 import { MemoryEventLog } from '../src/log/memory-log.js';
+import { coreHub } from './support/core-hub.js';
 import { FakeConnection } from './support/fake-connection.js';
 import { waitUntil } from './support/wait.js';
 
@@ -41,21 +41,7 @@ const pattern = fc
   .map(([fixed, rest]) => [...fixed, ...(rest ? ['**'] : [])].join('/'));
 
 function newHub(recentEvents: number): Hub {
-  return new Hub(
-    new MemoryEventLog(),
-    {
-      heartbeatMs: 3_600_000,
-      retryMs: 1000,
-      maxBufferBytes: 1024 * 1024,
-      maxEventBytes: 64 * 1024,
-      maxTopicsPerConnection: 32,
-      maxTopicsPerEvent: 16,
-      recentEvents,
-      retention: { maxEvents: undefined, maxAgeMs: undefined },
-      retentionIntervalMs: 60_000,
-    },
-    pino({ level: 'silent' }),
-  );
+  return coreHub(new MemoryEventLog(), { recentEvents });
 }
 
 const data = (c: FakeConnection) => c.events.filter((e) => e.type === 'message').map((e) => e.data);

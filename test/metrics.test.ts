@@ -46,6 +46,16 @@ describe('metrics, readiness and logs with auth on', () => {
     const refused = await metrics(bearer(reader));
     expect(refused.status).toBe(403);
     expect(JSON.parse(refused.text).error.code).toBe('FORBIDDEN');
+    // The topic lookup reveals subscribers and last events: admins only, like the dashboard.
+    const lookup = (headers: Record<string, string>) =>
+      fetch(`${server.url}/admin/topic?topic=chat/room-42`, { headers }).then(async (r) => ({
+        status: r.status,
+        body: await r.text(),
+      }));
+    expect((await lookup({})).status).toBe(401);
+    const peek = await lookup(bearer(reader));
+    expect(peek.status).toBe(403);
+    expect(peek.body).not.toContain('room-42"');
     const ok = await metrics();
     expect(ok.status).toBe(200);
     expect(ok.text).toContain('# TYPE ssehub_streams_open gauge');

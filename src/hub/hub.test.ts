@@ -1,5 +1,5 @@
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { coreHub } from '../../test/support/core-hub.js';
 import { FakeConnection } from '../../test/support/fake-connection.js';
 import { PacedLog } from '../../test/support/paced-log.js';
 import { OPEN_PRINCIPAL } from '../auth/principal.js';
@@ -8,7 +8,7 @@ import type { EventLog } from '../log/event-log.js';
 import { MemoryEventLog } from '../log/memory-log.js';
 import { encodeMessageBytes } from '../protocol/encoder.js';
 import { encodeEvent } from './encoded-event.js';
-import { Hub, type HubSettings } from './hub.js';
+import type { Hub, HubSettings } from './hub.js';
 
 const hubs: Hub[] = [];
 afterEach(async () => {
@@ -16,22 +16,7 @@ afterEach(async () => {
 });
 
 async function startHub(log: EventLog, settings: Partial<HubSettings> = {}): Promise<Hub> {
-  const hub = new Hub(
-    log,
-    {
-      heartbeatMs: 3_600_000,
-      retryMs: 1000,
-      maxBufferBytes: 1024 * 1024,
-      maxEventBytes: 64 * 1024,
-      maxTopicsPerConnection: 32,
-      maxTopicsPerEvent: 16,
-      recentEvents: 1000,
-      retention: { maxEvents: undefined, maxAgeMs: undefined },
-      retentionIntervalMs: 60_000,
-      ...settings,
-    },
-    pino({ level: 'silent' }),
-  );
+  const hub = coreHub(log, settings);
   hubs.push(hub);
   await hub.start();
   return hub;
