@@ -8,6 +8,25 @@ import { RedisScript } from './redis-script.js';
  */
 
 /**
+ * The Lua that writes `count` stream entries from ARGV, five fields per event
+ * starting at ARGV[firstArg] (topics, type or '', data, meta JSON or '',
+ * publisher id or ''), as `<seq>-0` ids from `first`; with `indexIds`, publisher
+ * ids go into the hash KEYS[4]. Shared by both append scripts, so entries look
+ * the same whichever wrote them.
+ */
+function xaddEntries(firstArg: number, indexIds: boolean): string {
+  return `for i = 0, count - 1 do
+  local base = ${firstArg} + i * 5
+  local id = string.format('%d-0', first + i)
+  local fields = { 'e', epoch, 't', ms, 'p', ARGV[base] }
+  if ARGV[base + 1] ~= '' then table.insert(fields, 'y'); table.insert(fields, ARGV[base + 1]) end
+  table.insert(fields, 'd'); table.insert(fields, ARGV[base + 2])
+  if ARGV[base + 3] ~= '' then table.insert(fields, 'm'); table.insert(fields, ARGV[base + 3]) end
+  redis.call('XADD', KEYS[1], id, unpack(fields))${indexIds ? "\n  if ARGV[base + 4] ~= '' then redis.call('HSET', KEYS[4], ARGV[base + 4], first + i) end" : ''}
+end`;
+}
+
+/**
  * KEYS: stream, seq, epoch, external ids (hash id → seq). ARGV: a candidate epoch
  * (used only when none is set), then per event (topics, type or '', data, meta
  * JSON or '', publisher id or ''). A publisher id already in the hash refuses the
@@ -27,16 +46,7 @@ local last = redis.call('INCRBY', KEYS[2], count)
 local first = last - count + 1
 local now = redis.call('TIME')
 local ms = now[1] .. string.format('%03d', math.floor(tonumber(now[2]) / 1000))
-for i = 0, count - 1 do
-  local base = 2 + i * 5
-  local id = string.format('%d-0', first + i)
-  local fields = { 'e', epoch, 't', ms, 'p', ARGV[base] }
-  if ARGV[base + 1] ~= '' then table.insert(fields, 'y'); table.insert(fields, ARGV[base + 1]) end
-  table.insert(fields, 'd'); table.insert(fields, ARGV[base + 2])
-  if ARGV[base + 3] ~= '' then table.insert(fields, 'm'); table.insert(fields, ARGV[base + 3]) end
-  redis.call('XADD', KEYS[1], id, unpack(fields))
-  if ARGV[base + 4] ~= '' then redis.call('HSET', KEYS[4], ARGV[base + 4], first + i) end
-end
+${xaddEntries(2, true)}
 return { epoch, first, ms }
 `,
   4,
@@ -58,15 +68,7 @@ local last = redis.call('INCRBY', KEYS[2], count)
 local first = last - count + 1
 local now = redis.call('TIME')
 local ms = now[1] .. string.format('%03d', math.floor(tonumber(now[2]) / 1000))
-for i = 0, count - 1 do
-  local base = 4 + i * 5
-  local id = string.format('%d-0', first + i)
-  local fields = { 'e', epoch, 't', ms, 'p', ARGV[base] }
-  if ARGV[base + 1] ~= '' then table.insert(fields, 'y'); table.insert(fields, ARGV[base + 1]) end
-  table.insert(fields, 'd'); table.insert(fields, ARGV[base + 2])
-  if ARGV[base + 3] ~= '' then table.insert(fields, 'm'); table.insert(fields, ARGV[base + 3]) end
-  redis.call('XADD', KEYS[1], id, unpack(fields))
-end
+${xaddEntries(4, false)}
 redis.call('HSET', KEYS[4], ARGV[2], ARGV[3])
 return { epoch, first, ms }
 `,
