@@ -5,8 +5,11 @@ import { SseHubError } from '../errors.js';
 export const postgresCaptureSchema = z.strictObject({
   /** `postgres://user:password@host:port/database`. */
   url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
-  /** Tables to capture, `schema.table` (a bare name is in `public`). */
-  capture: z.array(z.string().regex(/^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)?$/, 'must be schema.table')).min(1),
+  /**
+   * Tables to capture, `schema.table` (a bare name is in `public`). May be empty:
+   * the collections' records table (stored here with `--postgres`) is captured anyway.
+   */
+  capture: z.array(z.string().regex(/^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)?$/, 'must be schema.table')).default([]),
   /** Replication slot name; one per deployment (the default `ssehub` suits one). */
   slot: z
     .string()

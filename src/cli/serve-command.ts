@@ -167,9 +167,10 @@ export function serveCommand(): Command {
         .default('ssehub:'),
     )
     .addOption(
-      new Option('--postgres <url>', 'capture changes from this PostgreSQL (needs --capture; docs/postgres.md)').env(
-        'SSEHUB_POSTGRES_URL',
-      ),
+      new Option(
+        '--postgres <url>',
+        'store collections in this PostgreSQL and capture --capture tables (docs/postgres.md)',
+      ).env('SSEHUB_POSTGRES_URL'),
     )
     .addOption(
       new Option('--capture <tables>', 'comma-separated schema.table list to capture into db/<table> topics').env(
@@ -360,16 +361,19 @@ export function describeStartupError(err: unknown): string {
   return `ssehub: ${(err as Error)?.stack ?? String(err)}`;
 }
 
-/** `--postgres` and `--capture` go together; the rest is validated by the capture options schema. */
+/**
+ * `--capture` needs `--postgres`; `--postgres` alone stores collections there. The
+ * rest is validated by the capture options schema.
+ */
 function postgresOptions(flags: ServeFlags) {
   if (flags.postgres === undefined && flags.capture === undefined) return {};
-  if (flags.postgres === undefined || flags.capture === undefined) {
-    throw new SseHubError('INVALID_CONFIG', '--postgres and --capture go together: name the server and the tables');
+  if (flags.postgres === undefined) {
+    throw new SseHubError('INVALID_CONFIG', '--capture needs --postgres <url>: name the server the tables are in');
   }
   return {
     postgres: {
       url: flags.postgres,
-      capture: commaList(flags.capture),
+      capture: commaList(flags.capture ?? ''),
       ...(flags.captureSlot !== undefined && { slot: flags.captureSlot, publication: flags.captureSlot }),
     },
   };

@@ -293,7 +293,9 @@ export class PostgresSource implements ChangeSource {
     this.#acked = undefined;
     // Keepalives that ask for a reply get one even before the first commit here.
     this.#confirmed ??= this.#resumeLsn;
-    const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [this.#publication] });
+    // Logical messages on: a transaction holding only one (a capture barrier's, capture-barrier.ts) is
+    // sent rather than skipped as empty, so its commit moves the checkpoint. The messages themselves are ignored.
+    const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [this.#publication], messages: true });
     // Map values from PostgreSQL's text form ourselves (see type-mapping.ts): patch each relation as it is parsed.
     const parse = plugin.parse.bind(plugin);
     plugin.parse = (buffer: Buffer) => {
