@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { safeUrl } from '../config/safe-url.js';
 import { SseHubError } from '../errors.js';
 import { formatEventId } from '../log/event-id.js';
 import type { EventLog } from '../log/event-log.js';
@@ -96,6 +97,7 @@ CREATE TABLE IF NOT EXISTS ${SCHEMAS_TABLE} (
  */
 export class PostgresCollectionStore implements CollectionStore {
   readonly #pool: pg.Pool;
+  readonly #url: string;
   readonly #log: EventLog;
   readonly #barrier: CaptureBarrier;
   readonly #waiter: ChangeWaiter;
@@ -105,13 +107,26 @@ export class PostgresCollectionStore implements CollectionStore {
     this.#pool = new pg.Pool({ connectionString: options.url, max: 10, connectionTimeoutMillis: 5_000 });
     // An idle connection that breaks (PostgreSQL restarted) is dropped by the pool; the next query reconnects.
     this.#pool.on('error', () => {});
+    this.#url = options.url;
     this.#log = options.log;
     this.#barrier = options.barrier;
     this.#waiter = new ChangeWaiter(options.log, options.writeTimeoutMs ?? 10_000);
   }
 
-  /** Creates the tables if missing (two nodes starting at once take turns). */
+  /** Creates the tables if missing (two nodes starting at once take turns); errors name the fix. */
   async open(): Promise<void> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (err) {
+      throw new SseHubError(
+        'STORE_UNAVAILABLE',
+        `Cannot reach PostgreSQL at ${safeUrl(this.#url)}: ${(err as Error).message}. Check --postgres and that the server is running and accepts this role.`,
+        undefined,
+        { cause: err },
+      );
+    }
+    client.release();
     await this.#transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1, 0)', [LOCK_CLASS]);
       await client.query(SCHEMA);
@@ -124,7 +139,7 @@ export class PostgresCollectionStore implements CollectionStore {
       if (err instanceof SseHubError) throw err;
       throw new SseHubError(
         'STORE_UNAVAILABLE',
-        `Cannot prepare the collections tables in PostgreSQL: ${(err as Error).message}. The --postgres role must be able to create tables in the public schema.`,
+        `Cannot prepare the collections tables in PostgreSQL: ${(err as Error).message}. The --postgres role must be able to create tables in the public schema (GRANT CREATE ON SCHEMA public TO <role>), or own ${RECORDS_TABLE} and ${SCHEMAS_TABLE} if an administrator created them.`,
         undefined,
         { cause: err },
       );

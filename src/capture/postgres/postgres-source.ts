@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { LogicalReplicationService, type Pgoutput, PgoutputPlugin } from 'pg-logical-replication';
 import type { Logger } from 'pino';
+import { safeUrl } from '../../config/safe-url.js';
 import { SseHubError } from '../../errors.js';
 import type { ChangeSink, ChangeSource, RowChange } from '../change-source.js';
 import { compareLsn, decodeCheckpoint, encodeCheckpoint, lsnBefore, type PgCheckpoint } from './checkpoint.js';
@@ -39,17 +40,6 @@ const STANDBY_RETRY_MS = 1_000;
 
 function unavailable(message: string, cause?: unknown): SseHubError {
   return new SseHubError('CAPTURE_UNAVAILABLE', message, undefined, cause === undefined ? undefined : { cause });
-}
-
-/** The URL without its password, for messages. */
-function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
 }
 
 function quoteIdent(name: string): string {
