@@ -7,6 +7,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteKeys, redisReachable, requireOrSkip, SHARED_REDIS_URL, uniquePrefix } from './fixtures/cluster-redis.js';
 import { call, LiveState, openLive, type RawLive, seqOf } from './fixtures/collections-support.js';
@@ -121,12 +122,31 @@ describe.skipIf(!run)('collections on PostgreSQL across two clustered nodes', ()
       'VERSION_CONFLICT',
       { currentVersion: 2 },
     ]);
-    // Racing writers on both nodes with the same If-Match: exactly one wins.
-    const racers = await Promise.all(
+    // Racing writers on both nodes with the same If-Match: exactly one wins. The test holds the
+    // records table against updates until all eight are inside their transactions, so they
+    // really overlap: each must have read the version under a row lock, not before it.
+    const blocker = new pg.Client({ connectionString: server.url });
+    await blocker.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE ssehub_collection_records IN SHARE MODE');
+    const racing = Promise.all(
       Array.from({ length: 8 }, (_, i) =>
         call(i % 2 ? one.url : two.url, 'PATCH', path, { text: `racer ${i}` }, { headers: { 'if-match': '"2"' } }),
       ),
     );
+    await waitUntil(
+      async () =>
+        (
+          await server.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'",
+          )
+        )[0]?.n === 8,
+      30_000,
+      'eight writers inside their transactions',
+    );
+    await blocker.query('COMMIT');
+    await blocker.end();
+    const racers = await racing;
     expect(racers.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409, 409, 409, 409]);
 
     // The end marker: once node 2's watcher has it, every earlier change has reached it, each once.
