@@ -1,0 +1,80 @@
+/**
+ * Collections on PostgreSQL on one node: a write's change event reaches the log
+ * through change capture, so the log lags PostgreSQL by a moment. These tests
+ * widen that moment (capture's appends are held back) and check the two
+ * promises that depend on it: a write answers only once its event is in the
+ * log, and a live snapshot taken meanwhile neither repeats nor misses it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventInput } from '../src/log/event-log.js';
+import type { RunningServer } from '../src/server.js';
+import { call, listAll, openLive } from './fixtures/collections-support.js';
+import { collectionStores } from './support/collection-stores.js';
+import { startHub } from './support/hub-server.js';
+import { postgresInstalled } from './support/postgres-server.js';
+import { waitUntil } from './support/wait.js';
+
+const CAPTURE_DELAY_MS = 300;
+
+describe.skipIf(!postgresInstalled())('collections on PostgreSQL with change capture lagging', () => {
+  const stores = collectionStores();
+  let hub: RunningServer & { stop(): Promise<void> };
+
+  beforeAll(async () => {
+    hub = await startHub(await stores.options('postgres'));
+    // Capture stores each group of transactions only after a pause, as a busy or remote log would.
+    const checkpoints = hub.hub.log.checkpoints!;
+    const append = checkpoints.appendWithCheckpoint.bind(checkpoints);
+    checkpoints.appendWithCheckpoint = async (chunks: Iterable<readonly EventInput[]>, key: string, value: string) => {
+      const all = [...chunks];
+      await new Promise((resolve) => setTimeout(resolve, CAPTURE_DELAY_MS));
+      return append(all, key, value);
+    };
+  }, 120_000);
+
+  afterAll(async () => {
+    await hub?.stop();
+    stores.remove();
+  });
+
+  it('answers a write only once its change event is in the log', async () => {
+    const started = Date.now();
+    const created = await call(hub.url, 'POST', '/collections/notes/records', { text: 'a' });
+    expect(created.status).toBe(201);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(CAPTURE_DELAY_MS - 10);
+    const events = await hub.hub.log.readAfter(0, 1000);
+    const mine = events.filter((e) => e.topics.includes(`collections/notes/${created.body.id}`));
+    expect(mine.map((e) => [e.type, JSON.parse(e.data).record])).toEqual([['insert', created.body]]);
+    const patched = await call(hub.url, 'PATCH', `/collections/notes/records/${created.body.id}`, { b: 1 });
+    const after = await hub.hub.log.readAfter(events.at(-1)?.seq ?? 0, 1000);
+    expect(after.map((e) => [e.type, JSON.parse(e.data).record, JSON.parse(e.data).previous])).toEqual([
+      ['update', patched.body, created.body],
+    ]);
+  });
+
+  it('ties a snapshot taken while a committed write is still on its way to the log: no duplicate, no gap', async () => {
+    const writing = call(hub.url, 'POST', '/collections/race/records', { text: 'in flight' });
+    // The write has committed in PostgreSQL; its event is held back in capture.
+    await waitUntil(
+      async () =>
+        (await stores.query("SELECT 1 FROM ssehub_collection_records WHERE collection = 'race'")).length === 1,
+      15_000,
+      'the write to commit',
+    );
+    const stream = await openLive(hub.url, 'race');
+    try {
+      expect(stream.status).toBe(200);
+      const written = await writing;
+      expect(written.status).toBe(201);
+      const end = await call(hub.url, 'POST', '/collections/race/records', { end: true });
+      await waitUntil(() => stream.state.records.has(end.body.id), 15_000, 'the end marker');
+      expect(stream.state.duplicates).toEqual([]);
+      expect(stream.state.sorted()).toEqual(await listAll(hub.url, 'race'));
+      // The snapshot held the in-flight write (its position is after the write's event): only the marker followed.
+      expect(stream.events.map((e) => e.type)).toEqual(['snapshot', 'insert']);
+      expect(JSON.parse(stream.events[0]!.data).records).toEqual([written.body]);
+    } finally {
+      stream.close();
+    }
+  });
+});
