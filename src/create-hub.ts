@@ -67,7 +67,7 @@ export interface SseHub {
   readonly authenticator: Authenticator;
   /** node:http listener; also Express/Connect middleware (calls `next` for other paths). */
   readonly handler: RequestHandler;
-  /** Live collections (docs/collections.md); undefined unless the log is the embedded SQLite log. */
+  /** Live collections (docs/collections.md); undefined unless the log is the embedded SQLite log or `postgres` is set. */
   readonly collections: Collections | undefined;
   /** Metrics, the delivery canary and the admin routes (docs/operations.md). */
   readonly telemetry: Telemetry;
