@@ -1,8 +1,8 @@
 import pg from 'pg';
-import { safeUrl } from '../config/safe-url.js';
 import { SseHubError } from '../errors.js';
 import { formatEventId } from '../log/event-id.js';
 import type { EventLog } from '../log/event-log.js';
+import { safeUrl } from '../log/safe-url.js';
 import { ChangeWaiter } from './change-waiter.js';
 import type { ChangeOp, CollectionRecord, RecordData, WhereFilter } from './collection-record.js';
 import type {
@@ -18,6 +18,7 @@ import type {
 import { assertWhereField } from './list-query.js';
 import { RecordIdGenerator } from './record-id.js';
 import type { RecordSchema } from './record-schema.js';
+import { assertSnapshotLimits, assertWritable, pageOf } from './store-checks.js';
 
 /** The records table; change capture must capture it and map its rows with capturedRecordEvent. */
 export const RECORDS_TABLE = 'public.ssehub_collection_records';
@@ -217,10 +218,7 @@ export class PostgresCollectionStore implements CollectionStore {
   async list(collection: string, query: ListQuery): Promise<RecordPage> {
     // One extra row tells whether another page follows.
     const { text, values } = select(collection, query.where, query.afterId, query.limit + 1);
-    const rows = (await this.#query<RecordRow>(text, values)).rows;
-    const more = rows.length > query.limit;
-    const records = rows.slice(0, query.limit).map(toRecord);
-    return { records, lastId: more ? records[records.length - 1]?.id : undefined };
+    return pageOf((await this.#query<RecordRow>(text, values)).rows.map(toRecord), query.limit);
   }
 
   async snapshot(
@@ -324,16 +322,8 @@ export class PostgresCollectionStore implements CollectionStore {
       `SELECT ${COLUMNS} FROM ${RECORDS_TABLE} WHERE collection = $1 AND id = $2 FOR UPDATE`,
       [collection, id],
     );
-    const row = rows[0];
-    if (!row) throw new SseHubError('RECORD_NOT_FOUND', `No record "${id}" in collection "${collection}"`);
-    if (expectedVersion !== undefined && expectedVersion !== row.version) {
-      throw new SseHubError(
-        'VERSION_CONFLICT',
-        `Record "${id}" is at version ${row.version}, not ${expectedVersion} (If-Match); reload it and retry`,
-        { currentVersion: row.version },
-      );
-    }
-    return toRecord(row);
+    assertWritable(collection, id, rows[0]?.version, expectedVersion);
+    return toRecord(rows[0] as RecordRow);
   }
 
   async #transaction<T>(body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -390,23 +380,6 @@ function select(
     text: `SELECT ${COLUMNS} FROM ${RECORDS_TABLE} WHERE ${clauses.join(' AND ')} ORDER BY id LIMIT $${values.length}`,
     values,
   };
-}
-
-function assertSnapshotLimits(collection: string, limits: SnapshotLimits, count: number, bytes: number): void {
-  if (count > limits.maxRecords) {
-    throw new SseHubError(
-      'SNAPSHOT_TOO_LARGE',
-      `More than ${limits.maxRecords} records match in "${collection}"; narrow the live query with where.<field>= filters or page through GET /collections/${collection}/records`,
-      { maxRecords: limits.maxRecords },
-    );
-  }
-  if (bytes > limits.maxBytes) {
-    throw new SseHubError(
-      'SNAPSHOT_TOO_LARGE',
-      `The matching records of "${collection}" hold about ${bytes} bytes; a live snapshot is limited to ${limits.maxBytes} bytes. Narrow the query with where.<field>= filters.`,
-      { maxBytes: limits.maxBytes },
-    );
-  }
 }
 
 /** The hub's own errors pass; anything from PostgreSQL or the network is STORE_UNAVAILABLE (503). */

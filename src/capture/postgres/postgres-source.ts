@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { LogicalReplicationService, type Pgoutput, PgoutputPlugin } from 'pg-logical-replication';
 import type { Logger } from 'pino';
-import { safeUrl } from '../../config/safe-url.js';
 import { SseHubError } from '../../errors.js';
+import { safeUrl } from '../../log/safe-url.js';
 import type { ChangeSink, ChangeSource, RowChange } from '../change-source.js';
 import { compareLsn, decodeCheckpoint, encodeCheckpoint, lsnBefore, type PgCheckpoint } from './checkpoint.js';
 import { textMapper } from './type-mapping.js';
