@@ -149,6 +149,14 @@ describe.skipIf(!run)('collections on PostgreSQL across two clustered nodes', ()
     const racers = await racing;
     expect(racers.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409, 409, 409, 409]);
 
+    // A schema set on one node is enforced by the other at once.
+    const schema = { type: 'object', properties: { text: { type: 'string' } } };
+    expect((await call(one.url, 'PUT', '/collections/notes/schema', schema)).status).toBe(200);
+    const refused = await call(two.url, 'POST', '/collections/notes/records', { text: 42 });
+    expect([refused.status, refused.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    expect((await call(two.url, 'DELETE', '/collections/notes/schema')).status).toBe(200);
+    expect((await call(one.url, 'POST', '/collections/notes/records', { text: 42 })).status).toBe(201);
+
     // The end marker: once node 2's watcher has it, every earlier change has reached it, each once.
     const end = await call(one.url, 'POST', '/collections/notes/records', { end: true });
     await waitUntil(() => watcher.state.records.has(end.body.id), 15_000, 'the end marker on node 2');
@@ -161,6 +169,7 @@ describe.skipIf(!run)('collections on PostgreSQL across two clustered nodes', ()
       'update',
       'delete',
       'update',
+      'insert',
       'insert',
     ]);
     const winner = JSON.parse(watcher.events[5]?.data ?? '{}');
