@@ -77,4 +77,33 @@ describe.skipIf(!postgresInstalled())('collections on PostgreSQL with change cap
       stream.close();
     }
   });
+
+  it('answers 503 STORE_UNAVAILABLE while PostgreSQL is down, and writes again once it is back', async () => {
+    const { body: kept } = await call(hub.url, 'POST', '/collections/outage/records', { n: 1 });
+    const pg = await stores.cluster();
+    await pg.stop('fast');
+    try {
+      const write = await call(hub.url, 'POST', '/collections/outage/records', { n: 2 });
+      expect([write.status, write.body.error.code]).toEqual([503, 'STORE_UNAVAILABLE']);
+      const read = await call(hub.url, 'GET', `/collections/outage/records/${kept.id}`);
+      expect([read.status, read.body.error.code]).toEqual([503, 'STORE_UNAVAILABLE']);
+      const live = await call(hub.url, 'GET', '/collections/outage/live');
+      expect([live.status, live.body.error.code]).toEqual([503, 'STORE_UNAVAILABLE']);
+    } finally {
+      await pg.start();
+    }
+    // Once capture streams again, a write is answered with its event in the log as before.
+    await waitUntil(
+      async () => (await call(hub.url, 'POST', '/collections/outage/records', { n: 3 })).status === 201,
+      30_000,
+      'writes to work again',
+    );
+    // The refused write left nothing; every stored record has exactly one insert event in the log.
+    const records = await listAll(hub.url, 'outage');
+    expect(records.map((r) => r.data.n)).not.toContain(2);
+    const inserts = (await hub.hub.log.readAfter(0, 10_000))
+      .filter((e) => e.type === 'insert' && e.topics[0] === 'collections/outage')
+      .map((e) => JSON.parse(e.data).id as string);
+    expect(inserts.sort()).toEqual(records.map((r) => r.id).sort());
+  }, 90_000);
 });

@@ -15,6 +15,8 @@ export const STORE_KINDS: readonly StoreKind[] = postgresInstalled() ? ['sqlite'
 export interface CollectionStores {
   /** Options that put a hub's collections on `kind` (none for SQLite: the default). */
   options(kind: StoreKind): Promise<Pick<ServeOptions, 'postgres'>>;
+  /** The PostgreSQL cluster (started on first use), to stop and start it. */
+  cluster(): Promise<PostgresServer>;
   /** Rows of the last database handed out (PostgreSQL only). */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   remove(): void;
@@ -31,6 +33,7 @@ export function collectionStores(): CollectionStores {
     return server;
   };
   return {
+    cluster,
     async options(kind) {
       if (kind === 'sqlite') return {};
       const pg = await cluster();
