@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type Logger, pino } from 'pino';
 import { Authenticator } from './auth/authenticator.js';
 import { guestSecret } from './auth/guest-secret.js';
-import { Capture, type CaptureMapping } from './capture/capture.js';
+import { Capture, type CaptureMapping, DEFAULT_MAPPING } from './capture/capture.js';
 import {
   type PostgresCaptureConfig,
   type PostgresCaptureInput,
@@ -150,7 +150,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
   if (captureConfig && postgresParts) {
     const source = new PostgresSource({
       url: captureConfig.url,
-      tables: [...postgresParts.userTables, RECORDS_TABLE],
+      tables: [...postgresParts.userTables, ...(postgresParts.store ? [RECORDS_TABLE] : [])],
       slot: captureConfig.slot,
       publication: captureConfig.publication,
       logger,
@@ -251,7 +251,8 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
 }
 
 interface PostgresParts {
-  store: PostgresCollectionStore;
+  /** Undefined with `collections: false`: collections stay on the embedded log. */
+  store: PostgresCollectionStore | undefined;
   checkpoints: CheckpointStore;
   key: string;
   /** The captured tables the user named (`schema.table`), without the records table. */
@@ -275,6 +276,18 @@ async function preparePostgres(config: PostgresCaptureConfig, log: EventLog): Pr
     );
   }
   const key = `postgres:${config.slot}`;
+  const userTables = [...new Set(config.capture.map((t) => (t.includes('.') ? t : `public.${t}`)))].filter(
+    (t) => !config.collections || t !== RECORDS_TABLE,
+  );
+  if (!config.collections) {
+    if (userTables.length === 0) {
+      throw new SseHubError(
+        'INVALID_CONFIG',
+        'With collections kept out of PostgreSQL, --postgres is for capture only: name the tables with --capture',
+      );
+    }
+    return { store: undefined, checkpoints, key, userTables, mapping: DEFAULT_MAPPING, close: async () => {} };
+  }
   const barrier = new PostgresCaptureBarrier({ url: config.url, checkpoints, key });
   const store = new PostgresCollectionStore({ url: config.url, log, barrier });
   const close = async () => {
@@ -287,9 +300,6 @@ async function preparePostgres(config: PostgresCaptureConfig, log: EventLog): Pr
     await close();
     throw err;
   }
-  const userTables = [...new Set(config.capture.map((t) => (t.includes('.') ? t : `public.${t}`)))].filter(
-    (t) => t !== RECORDS_TABLE,
-  );
   const mapping: CaptureMapping = {
     // The records table is never shown raw on db/ topics: its rows are collection changes, under their read rules.
     event: (change) => (change.table === RECORDS_TABLE ? capturedRecordEvent(change) : changeEvent(change)),

@@ -12,6 +12,7 @@ import { call, listAll, openLive } from './fixtures/collections-support.js';
 import { collectionStores } from './support/collection-stores.js';
 import { startHub } from './support/hub-server.js';
 import { postgresInstalled } from './support/postgres-server.js';
+import { tempDir } from './support/temp-dir.js';
 import { waitUntil } from './support/wait.js';
 
 const CAPTURE_DELAY_MS = 300;
@@ -106,4 +107,42 @@ describe.skipIf(!postgresInstalled())('collections on PostgreSQL with change cap
       .map((e) => JSON.parse(e.data).id as string);
     expect(inserts.sort()).toEqual(records.map((r) => r.id).sort());
   }, 90_000);
+});
+
+describe.skipIf(!postgresInstalled())('collections already in SQLite when --postgres is added', () => {
+  const stores = collectionStores();
+  afterAll(() => stores.remove());
+
+  it('refuses to hide them behind PostgreSQL, and keeps them in SQLite with collections: false', async () => {
+    const dir = tempDir();
+    try {
+      const embedded = await startHub({ dataDir: dir.path });
+      const { body: kept } = await call(embedded.url, 'POST', '/collections/notes/records', { text: 'in sqlite' });
+      await embedded.stop();
+
+      const postgres = (await stores.options('postgres')).postgres!;
+      await expect(startHub({ dataDir: dir.path, postgres })).rejects.toThrow(
+        /hold records in the embedded SQLite log.*--no-postgres-collections/,
+      );
+      // Capture only: the records stay where they are, and PostgreSQL gets no collections tables.
+      await stores.query('CREATE TABLE orders (id int PRIMARY KEY)');
+      const hub = await startHub({
+        dataDir: dir.path,
+        postgres: { ...postgres, capture: ['orders'], collections: false },
+      });
+      try {
+        expect((await listAll(hub.url, 'notes')).map((r) => r.id)).toEqual([kept.id]);
+        expect((await call(hub.url, 'POST', '/collections/notes/records', { text: 'also sqlite' })).status).toBe(201);
+        const tables = await stores.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'ssehub_collection_records' AND schemaname = 'public'",
+        );
+        expect(tables[0]?.n).toBe(1); // created by the refused start above, left empty
+        expect(await stores.query('SELECT * FROM ssehub_collection_records')).toEqual([]);
+      } finally {
+        await hub.stop();
+      }
+    } finally {
+      dir.remove();
+    }
+  }, 120_000);
 });

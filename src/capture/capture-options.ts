@@ -10,6 +10,12 @@ export const postgresCaptureSchema = z.strictObject({
    * the collections' records table (stored here with `--postgres`) is captured anyway.
    */
   capture: z.array(z.string().regex(/^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)?$/, 'must be schema.table')).default([]),
+  /**
+   * Keep live collections in this database (default), which makes them work in
+   * a cluster; false keeps them in the embedded SQLite log (single node) and
+   * leaves the database untouched but for capture.
+   */
+  collections: z.boolean().default(true),
   /** Replication slot name; one per deployment (the default `ssehub` suits one). */
   slot: z
     .string()

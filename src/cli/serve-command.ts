@@ -38,6 +38,7 @@ interface ServeFlags {
   postgres?: string;
   capture?: string;
   captureSlot?: string;
+  postgresCollections?: boolean;
   workers: number;
   collections?: string;
   jwtSecret?: string;
@@ -180,6 +181,12 @@ export function serveCommand(): Command {
     .addOption(
       new Option('--capture-slot <name>', 'replication slot (and publication) name (default ssehub)').env(
         'SSEHUB_CAPTURE_SLOT',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--no-postgres-collections',
+        'with --postgres, keep collections in the embedded SQLite log instead (single node)',
       ),
     )
     .addOption(
@@ -375,6 +382,7 @@ function postgresOptions(flags: ServeFlags) {
       url: flags.postgres,
       capture: commaList(flags.capture ?? ''),
       ...(flags.captureSlot !== undefined && { slot: flags.captureSlot, publication: flags.captureSlot }),
+      ...(flags.postgresCollections === false && { collections: false }),
     },
   };
 }

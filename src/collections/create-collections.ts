@@ -35,7 +35,15 @@ export async function createCollections(
   logger?: Logger,
   store?: CollectionStore,
 ): Promise<{ collections: Collections; route: HttpRoute } | undefined> {
-  const chosen = store ?? (hub.log instanceof SqliteEventLog ? new SqliteCollectionStore(hub.log) : undefined);
+  const embedded = hub.log instanceof SqliteEventLog ? new SqliteCollectionStore(hub.log) : undefined;
+  // Records already in the embedded store would silently vanish from view behind another store.
+  if (store && embedded && (await embedded.collections()).some((c) => c.records > 0)) {
+    throw new SseHubError(
+      'INVALID_CONFIG',
+      'Collections hold records in the embedded SQLite log, but --postgres would keep collections in PostgreSQL and hide them. Start with --no-postgres-collections to keep them in SQLite, or copy them to PostgreSQL first (docs/postgres.md).',
+    );
+  }
+  const chosen = store ?? embedded;
   if (!chosen) {
     if (options.collections && Object.keys(options.collections).length > 0) {
       throw new SseHubError(
