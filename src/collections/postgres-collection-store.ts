@@ -15,14 +15,18 @@ import type {
   Snapshot,
   SnapshotLimits,
 } from './collection-store.js';
-import { assertWhereField } from './list-query.js';
+import {
+  COLUMNS,
+  RECORDS_TABLE,
+  type RecordRow,
+  SCHEMA,
+  SCHEMAS_TABLE,
+  select,
+  toRecord,
+} from './postgres-records-table.js';
 import { RecordIdGenerator } from './record-id.js';
 import type { RecordSchema } from './record-schema.js';
 import { assertSnapshotLimits, assertWritable, pageOf } from './store-checks.js';
-
-/** The records table; change capture must capture it and map its rows with capturedRecordEvent. */
-export const RECORDS_TABLE = 'public.ssehub_collection_records';
-const SCHEMAS_TABLE = 'public.ssehub_collection_schemas';
 
 /**
  * The capture capability the store needs for snapshots, passed at composition:
@@ -42,35 +46,10 @@ export interface PostgresCollectionStoreOptions {
   writeTimeoutMs?: number | undefined;
 }
 
-interface RecordRow {
-  id: string;
-  data: RecordData;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
-
 /** Advisory-lock class of collection locks (the other key is hashtext(collection)). */
 const LOCK_CLASS = 0x55e4b;
-const COLUMNS = 'id, data, version, created_at::text, updated_at::text';
 /** Rows read per query while a snapshot streams a collection that a read rule filters. */
 const SNAPSHOT_PAGE = 1_000;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS ${RECORDS_TABLE} (
-  collection text COLLATE "C" NOT NULL,
-  id text COLLATE "C" NOT NULL,
-  data json NOT NULL,
-  version integer NOT NULL,
-  created_at bigint NOT NULL,
-  updated_at bigint NOT NULL,
-  PRIMARY KEY (collection, id)
-);
-CREATE TABLE IF NOT EXISTS ${SCHEMAS_TABLE} (
-  collection text COLLATE "C" PRIMARY KEY,
-  schema json NOT NULL
-);
-`;
 
 /**
  * The {@link CollectionStore} in PostgreSQL, for hubs that share a log (Redis
@@ -358,30 +337,6 @@ export class PostgresCollectionStore implements CollectionStore {
   }
 }
 
-/** Rows in id order (`limit` rows at most); `where` compares each field's JSON text with the value's. */
-function select(
-  collection: string,
-  where: WhereFilter,
-  afterId: string | undefined,
-  limit: number,
-): { text: string; values: unknown[] } {
-  const values: unknown[] = [collection];
-  const clauses = ['collection = $1'];
-  if (afterId !== undefined) {
-    values.push(afterId);
-    clauses.push(`id > $${values.length}`);
-  }
-  for (const field of Object.keys(where).map(assertWhereField)) {
-    values.push(field, JSON.stringify(where[field]));
-    clauses.push(`(data -> $${values.length - 1})::text = $${values.length}`);
-  }
-  values.push(limit);
-  return {
-    text: `SELECT ${COLUMNS} FROM ${RECORDS_TABLE} WHERE ${clauses.join(' AND ')} ORDER BY id LIMIT $${values.length}`,
-    values,
-  };
-}
-
 /** The hub's own errors pass; anything from PostgreSQL or the network is STORE_UNAVAILABLE (503). */
 function unavailableUnlessOurs(err: unknown): unknown {
   if (err instanceof SseHubError) return err;
@@ -391,14 +346,4 @@ function unavailableUnlessOurs(err: unknown): unknown {
     undefined,
     { cause: err },
   );
-}
-
-function toRecord(row: RecordRow): CollectionRecord {
-  return {
-    id: row.id,
-    data: row.data,
-    version: row.version,
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
 }
