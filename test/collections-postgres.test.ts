@@ -146,3 +146,48 @@ describe.skipIf(!postgresInstalled())('collections already in SQLite when --post
     }
   }, 120_000);
 });
+
+describe.skipIf(!postgresInstalled())('collections on PostgreSQL when the source loses history', () => {
+  const stores = collectionStores();
+  afterAll(() => stores.remove());
+
+  it('sends live collection streams a reset when the replication slot is dropped, then carries on', async () => {
+    const options = await stores.options('postgres');
+    const slot = options.postgres!.slot!;
+    const hub = await startHub(options);
+    try {
+      await call(hub.url, 'POST', '/collections/notes/records', { text: 'before' });
+      const stream = await openLive(hub.url, 'notes');
+      await waitUntil(() => stream.state.snapshots === 1, 15_000, 'the snapshot');
+      const pg = await stores.cluster();
+      // Dropping an active slot needs its walsender gone first.
+      await waitUntil(
+        async () => {
+          await pg.query('SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = $1', [
+            slot,
+          ]);
+          return pg.query('SELECT pg_drop_replication_slot($1)', [slot]).then(
+            () => true,
+            () => false,
+          );
+        },
+        30_000,
+        'the slot to be dropped',
+      );
+      await waitUntil(() => stream.events.some((e) => e.type === 'reset'), 30_000, 'a reset on the live stream');
+      stream.close();
+      const reset = stream.events.find((e) => e.type === 'reset');
+      expect(JSON.parse(reset?.data ?? '')).toEqual(
+        expect.objectContaining({ reason: 'source-lost', detail: expect.stringContaining('dropped') }),
+      );
+      // Capture continues from a new slot: writes are answered with their events again.
+      await waitUntil(
+        async () => (await call(hub.url, 'POST', '/collections/notes/records', { text: 'after' })).status === 201,
+        30_000,
+        'a write after the reset',
+      );
+    } finally {
+      await hub.stop();
+    }
+  }, 120_000);
+});
