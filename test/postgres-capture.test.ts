@@ -264,6 +264,8 @@ describe.skipIf(!run)('change capture from PostgreSQL', () => {
     const alone = await runCli(['serve', '--ephemeral', '--capture', 'orders']);
     expect(alone.code).not.toBe(0);
     expect(alone.stdout + alone.stderr).toMatch(/--capture needs --postgres <url>/);
+    const stray = await runCli(['serve', '--ephemeral', '--no-postgres-collections']);
+    expect(stray.stdout + stray.stderr).toMatch(/--no-postgres-collections needs --postgres <url>/);
     const ephemeral = await runCli(['serve', '--ephemeral', '--postgres', pg.url]);
     expect(ephemeral.code).not.toBe(0);
     expect(ephemeral.stdout + ephemeral.stderr).toMatch(/need a durable log with checkpoints .*remove --ephemeral/);

@@ -373,9 +373,12 @@ export function describeStartupError(err: unknown): string {
  * rest is validated by the capture options schema.
  */
 function postgresOptions(flags: ServeFlags) {
-  if (flags.postgres === undefined && flags.capture === undefined) return {};
+  if (flags.postgres === undefined && flags.capture === undefined && flags.postgresCollections !== false) return {};
   if (flags.postgres === undefined) {
-    throw new SseHubError('INVALID_CONFIG', '--capture needs --postgres <url>: name the server the tables are in');
+    throw new SseHubError(
+      'INVALID_CONFIG',
+      `${flags.capture === undefined ? '--no-postgres-collections' : '--capture'} needs --postgres <url>: name the server`,
+    );
   }
   return {
     postgres: {
