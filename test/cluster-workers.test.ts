@@ -38,6 +38,34 @@ describe('ssehub serve --workers', () => {
   });
 });
 
+/** `ssehub serve --workers 2 --redis`, once both workers listen: the cluster's URL and a count of "listening" lines. */
+async function startTwoWorkers(prefix: string) {
+  const run = runCli(
+    ['serve', '--port', '0', '--host', '127.0.0.1', '--workers', '2'].concat([
+      '--redis',
+      SHARED_REDIS_URL,
+      '--redis-prefix',
+      prefix,
+    ]),
+  );
+  const listening = () => (run.output().match(/ssehub listening on/g) ?? []).length;
+  let url = '';
+  try {
+    await until(
+      () => {
+        url = /cluster of 2 workers on (http:\/\/127\.0\.0\.1:\d+)/.exec(run.output())?.[1] ?? '';
+        return url !== '' && listening() === 2;
+      },
+      20_000,
+      `two workers to listen; output so far: ${run.output()}`,
+    );
+  } catch (err) {
+    run.child.kill('SIGKILL');
+    throw err;
+  }
+  return { run, url, listening };
+}
+
 const available = requireOrSkip(await redisReachable(), `Redis at ${SHARED_REDIS_URL}`);
 
 describe.skipIf(!available)('ssehub serve --workers 2 --redis', () => {
@@ -45,30 +73,8 @@ describe.skipIf(!available)('ssehub serve --workers 2 --redis', () => {
   afterAll(() => deleteKeys(prefix));
 
   it('runs two workers on one port that share the log, and stops on SIGTERM', async () => {
-    const run = runCli([
-      'serve',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--workers',
-      '2',
-      '--redis',
-      SHARED_REDIS_URL,
-      '--redis-prefix',
-      prefix,
-    ]);
+    const { run, url } = await startTwoWorkers(prefix);
     try {
-      let url = '';
-      await until(
-        () => {
-          const match = /cluster of 2 workers on (http:\/\/127\.0\.0\.1:\d+)/.exec(run.output());
-          url = match?.[1] ?? '';
-          return url !== '' && (run.output().match(/ssehub listening on/g) ?? []).length === 2;
-        },
-        20_000,
-        `two workers to listen; output so far: ${run.output()}`,
-      );
       // Several streams and publishes over fresh connections land on both workers.
       const clients = await Promise.all(
         Array.from({ length: 4 }, async () => {
@@ -94,20 +100,7 @@ describe.skipIf(!available)('ssehub serve --workers 2 --redis', () => {
   });
 
   it('replaces a worker killed with SIGKILL; the service goes on and resumed streams miss nothing', async () => {
-    const run = runCli([
-      'serve',
-      '--port',
-      '0',
-      '--host',
-      '127.0.0.1',
-      '--workers',
-      '2',
-      '--redis',
-      SHARED_REDIS_URL,
-      '--redis-prefix',
-      prefix,
-    ]);
-    const listening = () => (run.output().match(/ssehub listening on/g) ?? []).length;
+    const { run, url, listening } = await startTwoWorkers(prefix);
     /** The primary's live children running the CLI: its workers (tsx may add an esbuild child). */
     const workerPids = () => {
       try {
@@ -120,15 +113,6 @@ describe.skipIf(!available)('ssehub serve --workers 2 --redis', () => {
       }
     };
     try {
-      let url = '';
-      await until(
-        () => {
-          url = /cluster of 2 workers on (http:\/\/127\.0\.0\.1:\d+)/.exec(run.output())?.[1] ?? '';
-          return url !== '' && listening() === 2;
-        },
-        20_000,
-        `two workers to listen; output so far: ${run.output()}`,
-      );
       const clients = await Promise.all(
         Array.from({ length: 4 }, async () => {
           const client = new FetchSseClient();
