@@ -14,13 +14,13 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** A fetch that records when each stream attempt was made and what it was answered. */
-function recordingFetch() {
+/** A fetch that records when each stream attempt (a URL containing `path`) was made and what it was answered. */
+function recordingFetch(path = '/events?') {
   const attempts: { at: number; status: number }[] = [];
   const fetchImpl: typeof fetch = async (input, init) => {
     const at = Date.now();
     const res = await fetch(input, init);
-    if (String(input).includes('/events?')) attempts.push({ at, status: res.status });
+    if (String(input).includes(path)) attempts.push({ at, status: res.status });
     return res;
   };
   return { attempts, fetchImpl };
@@ -56,6 +56,27 @@ describe('client retries against a real hub', () => {
     }
     await publish(hub.url, { topic: 'q', data: 'end' }, { headers: bearer(token) });
     await waitUntil(() => events.some((e) => e.data === 'end'), 10_000, 'the end marker');
+  });
+
+  it('a live collection refused with 503 HUB_BUSY retries after Retry-After and gets its snapshot', async () => {
+    const hub = await startHub({ maxUnsentBytes: 1024 * 1024 });
+    cleanups.push(() => hub.stop());
+    const { attempts, fetchImpl } = recordingFetch('/live');
+    const client = createClient({ url: hub.url, fetch: fetchImpl, reconnect: { initialRetryMs: 10, random: () => 0 } });
+    const first = await client.create<{ n: number }>('notes', { n: 1 });
+    // Another snapshot holds the whole budget: the next one does not fit (docs/collections.md).
+    const held = hub.hub.hub.unsent.reserve(1024 * 1024);
+    const live = client.liveCollection<{ n: number }>('notes');
+    cleanups.push(() => live.close());
+    await waitUntil(() => attempts.length >= 1, 10_000, 'the first /live attempt');
+    expect(attempts[0]?.status).toBe(503);
+    held.release();
+    await waitUntil(() => live.ready, 10_000, 'the snapshot after the retry');
+    expect(live.records.map((r) => r.id)).toEqual([first.id]);
+    const ok = attempts.findIndex((a) => a.status === 200);
+    for (let i = 1; i <= ok; i++) {
+      expect((attempts[i]?.at ?? 0) - (attempts[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(1000);
+    }
   });
 
   it("waits a backoff based on the hub's retry: after a stream ends", async () => {
