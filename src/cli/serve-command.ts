@@ -257,6 +257,11 @@ export function serveCommand(): Command {
     )
     .action(async (flags: ServeFlags, command: Command) => {
       assertWorkersConfig(flags.workers, flags.redis);
+      // Switches read from the environment must say yes or no (SSEHUB_EPHEMERAL=false is not "on").
+      const ephemeral = flags.ephemeral !== undefined && envSwitch(command, 'ephemeral', 'SSEHUB_EPHEMERAL');
+      const insecureOpen =
+        flags.insecureOpen !== undefined && envSwitch(command, 'insecureOpen', 'SSEHUB_INSECURE_OPEN');
+      const noMetrics = flags.metrics === false && envSwitch(command, 'metrics', 'SSEHUB_NO_METRICS');
       if (flags.workers > 1 && cluster.isPrimary) {
         const logger = pino({ level: flags.logLevel, base: { name: 'ssehub', role: 'primary' } });
         const code = await new ClusterPrimary({ workers: flags.workers, logger }).run();
@@ -265,17 +270,17 @@ export function serveCommand(): Command {
       const running = await serve({
         port: flags.port,
         ...(flags.host !== undefined && { host: flags.host }),
-        insecureOpen: Boolean(flags.insecureOpen),
+        insecureOpen,
         ...(flags.trustProxy !== undefined && { trustProxy: flags.trustProxy }),
         ...(flags.publishRate !== undefined && { publishRate: flags.publishRate }),
         ...(flags.publishBurst !== undefined && { publishBurst: flags.publishBurst }),
         dataDir: flags.dataDir,
-        ephemeral: Boolean(flags.ephemeral),
+        ephemeral,
         sync: flags.sync,
         ...(flags.retentionEvents !== undefined && { retentionEvents: flags.retentionEvents }),
         ...(flags.retentionAge !== undefined && { retentionAgeMs: flags.retentionAge }),
         ...(flags.heartbeat !== undefined && { heartbeatMs: flags.heartbeat }),
-        ...(flags.metrics === false && { metrics: false }),
+        ...(noMetrics && { metrics: false }),
         ...(flags.canary !== undefined && { canaryIntervalMs: flags.canary }),
         ...(flags.retry !== undefined && { retryMs: flags.retry }),
         ...(flags.maxBuffer !== undefined && { maxBufferBytes: flags.maxBuffer }),
@@ -297,7 +302,7 @@ export function serveCommand(): Command {
         {
           url: running.url,
           maxConnections: running.hub.config.maxConnections,
-          log: flags.redis ? `redis (prefix ${flags.redisPrefix})` : flags.ephemeral ? '(memory)' : flags.dataDir,
+          log: flags.redis ? `redis (prefix ${flags.redisPrefix})` : ephemeral ? '(memory)' : flags.dataDir,
           ...(cluster.isWorker && { worker: cluster.worker?.id }),
         },
         `ssehub listening on ${running.url}`,
@@ -353,7 +358,8 @@ function commaList(value: string): string[] {
 /**
  * A switch set on the command line is on. Commander turns a switch on for any
  * value of its variable, so `SSEHUB_ALLOW_QUERY_TOKEN=false` would weaken
- * security: the variable must say yes or no.
+ * security and `SSEHUB_EPHEMERAL=false` would keep the log in memory: the
+ * variable must say yes or no. For `--no-x` switches, true means "no x".
  */
 function envSwitch(command: Command, name: string, variable: string): boolean {
   if (command.getOptionValueSource(name) !== 'env') return true;

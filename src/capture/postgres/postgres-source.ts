@@ -391,6 +391,10 @@ export class PostgresSource implements ChangeSource {
     if (!service || lsn === undefined || (!force && lsn === this.#acked)) return;
     this.#acked = lsn;
     // The library reports lsn + 1; the flush position must be exactly the stored commit's end.
-    void service.acknowledge(lsnBefore(lsn), ping).catch(() => {});
+    void service.acknowledge(lsnBefore(lsn), ping).catch((err) => {
+      // Not fatal (the next ack repeats the position), but WAL piles up on the server while acks fail.
+      this.#acked = undefined;
+      this.#logger.warn({ err, lsn }, 'change capture: acknowledging the stored position failed; will retry');
+    });
   }
 }
