@@ -191,3 +191,49 @@ describe.skipIf(!postgresInstalled())('collections on PostgreSQL when the source
     }
   }, 120_000);
 });
+
+describe.skipIf(!postgresInstalled())('collections on PostgreSQL: snapshots read while writers commit', () => {
+  const stores = collectionStores();
+  afterAll(() => stores.remove());
+
+  it('holds the writers of a collection while its snapshot is read, so none falls between the read and its position', async () => {
+    const hub = await startHub(await stores.options('postgres'));
+    let writing = true;
+    let writer: Promise<void> = Promise.resolve();
+    try {
+      // Enough records (under the 10,000 a snapshot may hold) that reading them takes a while: writes then land during the read.
+      await stores.query(
+        `INSERT INTO ssehub_collection_records (collection, id, data, version, created_at, updated_at)
+         SELECT 'big', lpad(g::text, 26, '0'), json_build_object('n', g, 'pad', repeat('x', 200)), 1, 0, 0
+         FROM generate_series(1, 9000) g`,
+      );
+      writer = (async () => {
+        let n = 0;
+        while (writing) {
+          const reply = await call(hub.url, 'POST', '/collections/big/records', { n: `w${n++}` });
+          expect(reply.status).toBe(201);
+        }
+      })();
+      const streams = [];
+      for (let i = 0; i < 6; i++) {
+        const stream = await openLive(hub.url, 'big');
+        expect(stream.status).toBe(200);
+        streams.push(stream);
+      }
+      writing = false;
+      await writer;
+      const end = await call(hub.url, 'POST', '/collections/big/records', { end: true });
+      const expected = await listAll(hub.url, 'big', '', 1000);
+      for (const [i, stream] of streams.entries()) {
+        await waitUntil(() => stream.state.records.has(end.body.id), 60_000, `the end marker on stream ${i}`);
+        expect(stream.state.duplicates, `stream ${i}`).toEqual([]);
+        expect(stream.state.records.size, `stream ${i}`).toBe(expected.length);
+        stream.close();
+      }
+    } finally {
+      writing = false;
+      await writer.catch(() => {});
+      await hub.stop();
+    }
+  }, 180_000);
+});
