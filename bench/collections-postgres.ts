@@ -24,12 +24,12 @@ const WRITERS = 8;
 const SNAPSHOTS = 20;
 
 const server = await startPostgres();
-await server.query('CREATE DATABASE pgstore');
-await server.query('CREATE DATABASE clusterstore');
 const dirs = [tempDir(), tempDir()];
 const prefix = uniquePrefix();
 const hubs: [string, ChildHub][] = [];
 try {
+  await server.query('CREATE DATABASE pgstore');
+  await server.query('CREATE DATABASE clusterstore');
   hubs.push(['sqlite', await startChildHub(['--port', '0', '--data-dir', dirs[0]!.path])]);
   const pgUrl = (db: string) => server.url.replace(/\/postgres$/, `/${db}`);
   hubs.push([
