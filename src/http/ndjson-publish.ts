@@ -54,7 +54,7 @@ export function publishNdjson(req: IncomingMessage, res: ServerResponse, options
   };
   const write = (text: string, lines: number) => {
     unanswered -= lines;
-    if (text !== '' && !res.destroyed && !res.write(text)) {
+    if (text !== '' && !res.destroyed && !res.write(text) && !waitingDrain) {
       waitingDrain = true;
       res.once('drain', () => {
         waitingDrain = false;

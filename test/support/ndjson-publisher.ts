@@ -56,9 +56,16 @@ export function ndjsonPublisher(baseUrl: string, headers: Record<string, string>
     });
   });
   response.catch(() => {});
+  const closed = new Promise<never>((_, reject) => req.once('close', () => reject(new Error('the connection closed'))));
+  closed.catch(() => {});
   req.flushHeaders();
   return {
-    send: (text) => new Promise((resolve, reject) => req.write(text, (err) => (err ? reject(err) : resolve()))),
+    // A write to a dead connection may never call back: the request's error settles it too.
+    send: (text) =>
+      Promise.race([
+        closed,
+        new Promise<void>((resolve, reject) => req.write(text, (err) => (err ? reject(err) : resolve()))),
+      ]),
     end: () => req.end(),
     acks,
     response,
