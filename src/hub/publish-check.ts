@@ -1,4 +1,4 @@
-import { assertMayPublish } from '../auth/access.js';
+import { publishGuard } from '../auth/access.js';
 import type { Principal } from '../auth/principal.js';
 import { SseHubError } from '../errors.js';
 import type { EventInput, EventMeta } from '../log/event-log.js';
@@ -30,9 +30,11 @@ export function checkPublish(
   principal: Principal,
   limits: PublishLimits,
   adapter?: AdapterPublish,
+  mayPublish = publishGuard(principal),
 ): EventInput {
-  const entry = { ...toEventInput(input, limits, adapter?.root), meta: adapter?.meta };
-  assertMayPublish(principal, entry.topics);
+  const entry: EventInput = toEventInput(input, limits, adapter?.root);
+  if (adapter?.meta !== undefined) entry.meta = adapter.meta;
+  mayPublish(entry.topics);
   const reserved = principal === INTERNAL_PRINCIPAL ? undefined : entry.topics.find(isReservedTopic);
   if (reserved !== undefined) {
     throw new SseHubError(
@@ -66,9 +68,10 @@ export function checkBatch(inputs: unknown, principal: Principal, limits: BatchL
     );
   }
   const entries: EventInput[] = [];
+  const mayPublish = publishGuard(principal);
   for (const [index, input] of inputs.entries()) {
     try {
-      entries.push(checkPublish(input, principal, limits));
+      entries.push(checkPublish(input, principal, limits, undefined, mayPublish));
     } catch (err) {
       if (!(err instanceof SseHubError)) throw err;
       throw new SseHubError(
