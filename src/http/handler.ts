@@ -170,7 +170,7 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
         if (isNdjson(req.headers['content-type'])) {
           await publishNdjson(req, res, {
             hub,
-            check: (body) => hub.checkPublish(body, who),
+            checker: hub.eventChecker(who),
             count: () => options.publishLimit?.(who, clientAddress),
             lineLimit: maxBody,
             onInternal: logInternal,

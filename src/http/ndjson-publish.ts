@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SseHubError, toSseHubError } from '../errors.js';
 import type { Hub } from '../hub/hub.js';
-import type { CheckedEvents } from '../hub/publish-check.js';
+import type { EventChecker } from '../hub/publish-check.js';
 import { assertJsonTextDepth } from '../protocol/json-depth.js';
 import { NDJSON_TYPE, type PublishAck } from '../protocol/wire.js';
 
@@ -11,8 +11,8 @@ export function isNdjson(contentType: string | undefined): boolean {
 
 export interface NdjsonPublish {
   hub: Hub;
-  /** Validates one line's event and checks the publisher's rights on it (throws SseHubError). */
-  check: (body: unknown) => CheckedEvents;
+  /** Validates each line's event and checks the publisher's rights on it (throws SseHubError). */
+  checker: EventChecker;
   /** Counts one event against the publisher's rate (throws RATE_LIMITED). */
   count: () => void;
   /** Longest line, in bytes. */
@@ -67,18 +67,14 @@ export function publishNdjson(req: IncomingMessage, res: ServerResponse, options
   /** Turns one read's complete lines into answers (a promise when any event needs its commit). */
   const answer = (lines: { no: number; text: string | undefined }[]) => {
     const answers: (PublishAck | number)[] = [];
-    const batch: CheckedEvents[number][] = [];
+    let accepted = 0;
     for (const { no, text } of lines) {
       try {
         if (text === undefined) {
           throw new SseHubError('PAYLOAD_TOO_LARGE', `The line is over the limit of ${options.lineLimit} bytes`);
         }
-        const body = parseLine(text);
-        if (Array.isArray(body)) throw new SseHubError('INVALID_BODY', 'Each line is one event object, not an array');
-        const [event] = options.check(body);
-        options.count();
-        answers.push(batch.length);
-        batch.push(event as CheckedEvents[number]);
+        options.checker.add(parseLine(text), options.count);
+        answers.push(accepted++);
       } catch (err) {
         answers.push(errorAck(err, no, options.onInternal));
       }
@@ -92,8 +88,9 @@ export function publishNdjson(req: IncomingMessage, res: ServerResponse, options
           return `${JSON.stringify(ack)}\n`;
         })
         .join('');
+    const batch = options.checker.take();
     if (batch.length === 0) return render([]);
-    return options.hub.appendChecked(batch as unknown as CheckedEvents).then(
+    return options.hub.appendChecked(batch).then(
       (events) => render(events.map((e) => e.id)),
       (err) => render(toSseHubError(err)),
     );

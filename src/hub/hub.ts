@@ -15,7 +15,15 @@ import type { Connection } from './connection.js';
 import { concatFrames, type EncodedEvent, encodeEvent } from './encoded-event.js';
 import { HubCounters } from './hub-counters.js';
 import { type HubObserver, NO_OBSERVER, type StreamKind } from './hub-observer.js';
-import { type AdapterPublish, type CheckedEvents, checkBatch, checkOne, checkPublish } from './publish-check.js';
+import {
+  type AdapterPublish,
+  type CheckedEvents,
+  checkBatch,
+  checkOne,
+  checkPublish,
+  type EventChecker,
+  eventChecker,
+} from './publish-check.js';
 import type { PublishInput } from './publish-input.js';
 import { RecentEvents } from './recent-events.js';
 import { hideReserved, isReservedTopic, RESERVED_ROOT } from './reserved-topics.js';
@@ -183,6 +191,11 @@ export class Hub {
   checkPublish(body: unknown, principal: Principal = OPEN_PRINCIPAL): CheckedEvents {
     if (Array.isArray(body)) return checkBatch(body, principal, this.settings);
     return checkOne(body, principal, this.settings);
+  }
+
+  /** Checks a stream of events one at a time into batches for {@link appendChecked} (streaming publish). */
+  eventChecker(principal: Principal = OPEN_PRINCIPAL): EventChecker {
+    return eventChecker(principal, this.settings);
   }
 
   /** Appends a checked batch atomically (all durable or none); resolves with the events in order. */

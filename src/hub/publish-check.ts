@@ -84,3 +84,32 @@ export function checkBatch(inputs: unknown, principal: Principal, limits: BatchL
   }
   return entries as unknown as CheckedEvents;
 }
+
+/** Checks events one at a time into a batch (a streaming publish), the publisher's rights compiled once. */
+export interface EventChecker {
+  /**
+   * Validates `input` and checks its rights, then runs `admit` (a rate count, say):
+   * the event joins the batch only when both pass; throws SseHubError otherwise.
+   */
+  add(input: unknown, admit: () => void): void;
+  /** The events added since the last take, in order; starts a new batch. */
+  take(): CheckedEvents;
+}
+
+export function eventChecker(principal: Principal, limits: PublishLimits): EventChecker {
+  const mayPublish = publishGuard(principal);
+  let batch: EventInput[] = [];
+  return {
+    add(input, admit) {
+      if (Array.isArray(input)) throw new SseHubError('INVALID_BODY', 'One event object per line, not an array');
+      const entry = checkPublish(input, principal, limits, undefined, mayPublish);
+      admit();
+      batch.push(entry);
+    },
+    take() {
+      const taken = batch;
+      batch = [];
+      return taken as unknown as CheckedEvents;
+    },
+  };
+}
