@@ -8,6 +8,8 @@ export interface NdjsonPublisher {
   send(text: string): Promise<void>;
   /** Ends the request body. */
   end(): void;
+  /** Hangs up: the connection is destroyed mid-request. */
+  abort(): void;
   /** The answer lines received so far, parsed. */
   readonly acks: PublishAck[];
   /** The response's status and headers, once they arrived. */
@@ -67,6 +69,7 @@ export function ndjsonPublisher(baseUrl: string, headers: Record<string, string>
         new Promise<void>((resolve, reject) => req.write(text, (err) => (err ? reject(err) : resolve()))),
       ]),
     end: () => req.end(),
+    abort: () => req.destroy(),
     acks,
     response,
     finished,
