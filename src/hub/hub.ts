@@ -205,7 +205,7 @@ export class Hub {
   }
 
   /** Publishes many events at once, all durable or none: {@link checkBatch} then {@link appendChecked}. */
-  publishBatch(inputs: readonly PublishInput[], principal: Principal = OPEN_PRINCIPAL): Promise<StoredEvent[]> {
+  async publishBatch(inputs: readonly PublishInput[], principal: Principal = OPEN_PRINCIPAL): Promise<StoredEvent[]> {
     return this.appendChecked(checkBatch(inputs, principal, this.settings));
   }
 
