@@ -74,6 +74,8 @@ export interface SseHub {
   /** Metrics, the delivery canary and the admin routes (docs/operations.md). */
   readonly telemetry: Telemetry;
   publish(input: PublishInput): Promise<StoredEvent>;
+  /** Publishes many events at once, all durable or none (an invalid one fails the whole batch); in order. */
+  publishBatch(inputs: readonly PublishInput[]): Promise<StoredEvent[]>;
   close(): Promise<void>;
 }
 
@@ -241,6 +243,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
     collections: collections?.collections,
     telemetry,
     publish: (input) => hub.publish(input),
+    publishBatch: (inputs) => hub.publishBatch(inputs),
     close: async () => {
       telemetry.stop();
       await mercure?.close();

@@ -102,6 +102,35 @@ describe('ssehub serve: safe default host', () => {
   });
 });
 
+describe('ssehub publish --ndjson', () => {
+  it('streams events from stdin, prints the answer to each line, and exits 1 when a line was refused', async () => {
+    const hub = await serve({ port: 0, host: '127.0.0.1', ephemeral: true, logLevel: 'silent', canaryIntervalMs: 0 });
+    cleanups.push(() => hub.close());
+    const cli = spawn(process.execPath, ['--import', 'tsx', CLI, 'publish', '--url', hub.url, '--ndjson']);
+    let out = '';
+    cli.stdout.on('data', (d) => {
+      out += d;
+    });
+    const exited = new Promise<number | null>((resolve) => cli.once('exit', resolve));
+    cli.stdin.end('{"topic":"cli/n","data":"one"}\n{"topic":"cli/*","data":"bad"}\n{"topic":"cli/n","data":{"n":3}}\n');
+    expect(await exited).toBe(1);
+    const answers = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id?: string; error?: { code: string }; line: number });
+    expect(answers.map((a) => [a.line, a.error?.code ?? 'ok'])).toEqual([
+      [1, 'ok'],
+      [2, 'INVALID_TOPIC'],
+      [3, 'ok'],
+    ]);
+    const log = await hub.hub.log.readAfter(0, 10);
+    expect(log.map((e) => [e.id, e.data])).toEqual([
+      [answers[0]?.id, 'one'],
+      [answers[2]?.id, '{"n":3}'],
+    ]);
+  });
+});
+
 describe('ssehub publish and ssehub tail', () => {
   it('publishes from the terminal and tails a topic, resuming with --last-event-id', async () => {
     const dir = tempDir();

@@ -71,6 +71,36 @@ describe('client: fetch transport in Node', () => {
     expect(sub.lastEventId).toBe(events[1]!.id);
   });
 
+  it('publishBatch sends many events in one request, ids in order; a bad event fails the whole batch', async () => {
+    const client = createClient({ url: server!.url });
+    const events: HubEvent[] = [];
+    const sub = client.subscribe('batch/*', { onEvent: (e) => events.push(e) });
+    closers.push(() => sub.close());
+    await waitUntil(() => sub.lastEventId !== '', 10_000, 'the head id');
+    const ids = await client.publishBatch([
+      { topic: 'batch/a', data: { n: 1 }, type: 'said' },
+      { topic: ['batch/b', 'elsewhere'], data: 'two' },
+    ]);
+    expect(ids).toHaveLength(2);
+    const refused = await client
+      .publishBatch([
+        { topic: 'batch/a', data: 'ok' },
+        { topic: 'batch/*', data: 'x' },
+      ])
+      .then(
+        () => undefined,
+        (err: HubClientError) => err,
+      );
+    expect([refused?.status, refused?.code]).toEqual([400, 'INVALID_TOPIC']);
+    await client.publish('batch/end', 'end');
+    await waitUntil(() => events.some((e) => e.data === 'end'), 10_000, 'the end marker');
+    expect(events.map((e) => [e.id, e.type, e.data])).toEqual([
+      [ids[0], 'said', '{"n":1}'],
+      [ids[1], 'message', 'two'],
+      [events[2]!.id, 'message', 'end'],
+    ]);
+  });
+
   it('resumes after the server restarts on the same port and data dir: nothing lost, nothing doubled', async () => {
     const port = server!.port;
     const client = createClient({ url: server!.url, reconnect: { initialRetryMs: 50, maxDelayMs: 500 } });

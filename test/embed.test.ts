@@ -56,6 +56,29 @@ describe('createHub embedded in an existing server', () => {
     expect(mounted.status).toBe(200);
   });
 
+  it('publishBatch from code: all in order, or none when one event is invalid (memory log)', async () => {
+    const hub = await createHub({ ephemeral: true, logLevel: 'silent', canaryIntervalMs: 0 });
+    cleanups.push(() => hub.close());
+    const stored = await hub.publishBatch([
+      { topic: 'a', data: 'one' },
+      { topic: ['a', 'b'], type: 'two', data: { n: 2 } },
+    ]);
+    expect(stored.map((e) => [e.seq, e.type, e.data])).toEqual([
+      [1, undefined, 'one'],
+      [2, 'two', '{"n":2}'],
+    ]);
+    await expect(
+      hub.publishBatch([
+        { topic: 'a', data: 'three' },
+        { topic: '', data: 'bad' },
+      ]),
+    ).rejects.toMatchObject({
+      code: 'INVALID_TOPIC',
+      details: { index: 1 },
+    });
+    expect((await hub.log.readAfter(0, 10)).map((e) => e.data)).toEqual(['one', '{"n":2}']);
+  });
+
   it('publishes through Express when a JSON body parser ran first', async () => {
     const hub = await createHub({ ephemeral: true, logLevel: 'silent' });
     cleanups.push(() => hub.close());

@@ -13,6 +13,8 @@ export interface BenchOptions {
   steadyDurationMs: number;
   resumeBacklog: number;
   topicEvents: number;
+  /** many-topics: topics the streams are spread over (0: one per stream). */
+  topics: number;
   publishers: number;
   payloadBytes: number;
   workers: number;
@@ -38,6 +40,7 @@ export const USAGE = `npm run bench -- [options]
   --steady-duration S   steady: seconds of traffic (default 15)
   --resume-backlog K    resume: events each client missed (default 1000)
   --topic-events M      many-topics: stop after M publishes (default 20000)
+  --topics T            many-topics: spread the streams over T topics (default: one topic per stream)
   --publishers C        concurrent publish loops (default 8)
   --payload B           bytes of event data (default 64)
   --workers W           load worker processes (default 2)
@@ -65,6 +68,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       'steady-duration': { type: 'string' },
       'resume-backlog': { type: 'string' },
       'topic-events': { type: 'string' },
+      topics: { type: 'string' },
       publishers: { type: 'string' },
       payload: { type: 'string' },
       workers: { type: 'string' },
@@ -111,6 +115,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     steadyDurationMs: int('steady-duration', values['steady-duration'], 15) * 1000,
     resumeBacklog: int('resume-backlog', values['resume-backlog'], 1000),
     topicEvents: int('topic-events', values['topic-events'], 20_000),
+    topics: int('topics', values.topics, 0, 0),
     publishers: int('publishers', values.publishers, 8),
     payloadBytes: int('payload', values.payload, 64, 24),
     workers: int('workers', values.workers, 2),

@@ -151,7 +151,7 @@ export function markdownReport(
     '',
     `Command: \`${command}\``,
     '',
-    `Options: ${options.connections.toLocaleString('en-US')} connections (idle: ${options.idleConnections.toLocaleString('en-US')}), ${options.workers} load workers, ${options.publishers} publishers, ${options.payloadBytes}-byte data, steady ${options.rate.toLocaleString('en-US')} deliveries/s for ${options.steadyDurationMs / 1000} s, saturation ≤ ${options.events.toLocaleString('en-US')} events or ${options.durationMs / 1000} s, resume backlog ${options.resumeBacklog}, many-topics ≤ ${options.topicEvents.toLocaleString('en-US')} events${options.repeat > 1 ? `; each row is the median of ${options.repeat} runs` : ''}.`,
+    `Options: ${options.connections.toLocaleString('en-US')} connections (idle: ${options.idleConnections.toLocaleString('en-US')}), ${options.workers} load workers, ${options.publishers} publishers, ${options.payloadBytes}-byte data, steady ${options.rate.toLocaleString('en-US')} deliveries/s for ${options.steadyDurationMs / 1000} s, saturation ≤ ${options.events.toLocaleString('en-US')} events or ${options.durationMs / 1000} s, resume backlog ${options.resumeBacklog}, many-topics ≤ ${options.topicEvents.toLocaleString('en-US')} events${options.topics ? ` over ${options.topics.toLocaleString('en-US')} topics` : ''}${options.repeat > 1 ? `; each row is the median of ${options.repeat} runs` : ''}.`,
     '',
   ];
   const checks = targets(results);

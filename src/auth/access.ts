@@ -15,12 +15,19 @@ export function forbidden(principal: Principal, message: string): SseHubError {
 
 /** Throws unless the principal may publish to every one of `topics`. */
 export function assertMayPublish(principal: Principal, topics: readonly string[]): void {
+  publishGuard(principal)(topics);
+}
+
+/** {@link assertMayPublish} with the principal's patterns compiled once, for checking many events. */
+export function publishGuard(principal: Principal): (topics: readonly string[]) => void {
   const permits = permitMatcher(principal.rights.publish);
-  if (!permits) return;
-  const refusedTopic = topics.find((t) => !permits(t));
-  if (refusedTopic !== undefined) {
-    throw forbidden(principal, `Publishing to "${refusedTopic}" is not permitted for this identity`);
-  }
+  if (!permits) return () => {};
+  return (topics) => {
+    const refusedTopic = topics.find((t) => !permits(t));
+    if (refusedTopic !== undefined) {
+      throw forbidden(principal, `Publishing to "${refusedTopic}" is not permitted for this identity`);
+    }
+  };
 }
 
 /** Throws unless the principal is an admin (open mode counts as admin). */

@@ -19,6 +19,17 @@ describe('RateLimiter', () => {
     expect(limiter.take('a')).toBe(500);
   });
 
+  it('takes a batch whole or not at all, and refuses for good a batch over the burst', () => {
+    const c = clock();
+    const limiter = new RateLimiter({ perSecond: 10, burst: 5 }, c.now);
+    expect(limiter.take('a', 3)).toBe(0);
+    expect(limiter.take('a', 3)).toBe(100); // 2 left: wait for the third, take none now
+    expect(limiter.take('a', 2)).toBe(0);
+    expect(limiter.take('a', 6)).toBe(Number.POSITIVE_INFINITY);
+    c.advance(500);
+    expect(limiter.take('a', 5)).toBe(0);
+  });
+
   it('keeps identities apart', () => {
     const c = clock();
     const limiter = new RateLimiter({ perSecond: 1, burst: 1 }, c.now);

@@ -42,10 +42,11 @@ export class RateLimiter {
   }
 
   /**
-   * Takes one token for `key`: 0 when the action may go ahead, else the
-   * milliseconds until a token is available (nothing is taken then).
+   * Takes `count` tokens for `key` (one per action; a batch takes one per event):
+   * 0 when the actions may go ahead, else the milliseconds until that many are
+   * available (nothing is taken then; Infinity when `count` is over the burst).
    */
-  take(key: string): number {
+  take(key: string, count = 1): number {
     const now = this.#now();
     this.#sweep(now);
     let bucket = this.#buckets.get(key);
@@ -56,11 +57,12 @@ export class RateLimiter {
       bucket = { tokens: this.#burst, at: now };
       this.#buckets.set(key, bucket);
     }
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
+    if (bucket.tokens >= count) {
+      bucket.tokens -= count;
       return 0;
     }
-    return Math.max(1, Math.ceil((1 - bucket.tokens) / this.#perMs));
+    if (count > this.#burst) return Number.POSITIVE_INFINITY;
+    return Math.max(1, Math.ceil((count - bucket.tokens) / this.#perMs));
   }
 
   /** Identities currently tracked (for tests and stats). */

@@ -1,10 +1,12 @@
 import { Command, Option } from 'commander';
 import { collect } from './parse-args.js';
+import { publishStream } from './publish-stream.js';
 
 interface PublishFlags {
   url: string;
-  topic: string[];
-  data: string;
+  topic?: string[];
+  data?: string;
+  ndjson?: boolean;
   type?: string;
   json?: boolean;
   token?: string;
@@ -12,16 +14,33 @@ interface PublishFlags {
 
 export function publishCommand(): Command {
   return new Command('publish')
-    .description('publish one event through a running hub')
+    .description('publish one event through a running hub (or, with --ndjson, a stream of them from stdin)')
     .addOption(new Option('--url <url>', 'hub base URL').env('SSEHUB_URL').default('http://127.0.0.1:8080'))
-    .requiredOption('-t, --topic <topic>', 'topic to publish to (repeat for several)', collect)
-    .requiredOption('-d, --data <data>', 'event data (a string; with --json, parsed as JSON)')
+    .option('-t, --topic <topic>', 'topic to publish to (repeat for several)', collect)
+    .option('-d, --data <data>', 'event data (a string; with --json, parsed as JSON)')
+    .option('--ndjson', 'read events from stdin, one JSON object per line, and print the answer to each line')
     .option('--type <type>', 'event type')
     .option('--json', 'send --data as a JSON value instead of a string')
     .addOption(
       new Option('--token <jwt>', 'token for a hub with auth on (sent as Authorization: Bearer)').env('SSEHUB_TOKEN'),
     )
     .action(async (flags: PublishFlags) => {
+      if (flags.ndjson) {
+        const refused = await publishStream(
+          new URL('/publish', flags.url),
+          bearer(flags.token),
+          process.stdin,
+          process.stdout,
+        ).catch((err: Error) => {
+          process.stderr.write(`ssehub publish: ${err.message}\n`);
+          return 1;
+        });
+        if (refused > 0) process.exitCode = 1;
+        return;
+      }
+      if (flags.topic === undefined || flags.data === undefined) {
+        throw new Error('ssehub publish needs --topic and --data (or --ndjson with events on stdin)');
+      }
       let data: unknown = flags.data;
       if (flags.json) {
         try {

@@ -28,6 +28,8 @@ interface ServeFlags {
   maxLifetime?: number;
   maxConnections?: number;
   maxEventSize?: number;
+  maxBatchEvents?: number;
+  maxBatchSize?: number;
   cors?: string;
   allowedHosts?: string;
   recentEventsSize?: number;
@@ -138,6 +140,16 @@ export function serveCommand(): Command {
     .addOption(
       new Option('--max-event-size <size>', 'largest event data accepted (default 256kb)')
         .env('SSEHUB_MAX_EVENT_SIZE')
+        .argParser(sizeArg),
+    )
+    .addOption(
+      new Option('--max-batch-events <n>', 'most events in one POST /publish batch (default 1000)')
+        .env('SSEHUB_MAX_BATCH_EVENTS')
+        .argParser(positiveIntArg),
+    )
+    .addOption(
+      new Option('--max-batch-size <size>', 'largest POST /publish batch body (default 1mb)')
+        .env('SSEHUB_MAX_BATCH_SIZE')
         .argParser(sizeArg),
     )
     .addOption(
@@ -287,6 +299,8 @@ export function serveCommand(): Command {
         ...(flags.maxLifetime !== undefined && { maxConnectionLifetimeMs: flags.maxLifetime }),
         ...(flags.maxConnections !== undefined && { maxConnections: flags.maxConnections }),
         ...(flags.maxEventSize !== undefined && { maxEventBytes: flags.maxEventSize }),
+        ...(flags.maxBatchEvents !== undefined && { maxBatchEvents: flags.maxBatchEvents }),
+        ...(flags.maxBatchSize !== undefined && { maxBatchBytes: flags.maxBatchSize }),
         ...(flags.maxUnsent !== undefined && { maxUnsentBytes: flags.maxUnsent }),
         ...(flags.recentEventsSize !== undefined && { recentEventsBytes: flags.recentEventsSize }),
         ...(flags.allowedHosts !== undefined && { allowedHosts: commaList(flags.allowedHosts) }),

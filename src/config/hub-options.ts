@@ -52,6 +52,15 @@ export const hubOptionsSchema = z.object({
     .default(256 * 1024),
   maxTopicsPerConnection: positiveInt.max(1024).default(32),
   maxTopicsPerEvent: positiveInt.max(1024).default(16),
+  /** Most events one `POST /publish` batch (a JSON array) may carry; more is refused with BATCH_TOO_LARGE. */
+  maxBatchEvents: positiveInt.max(100_000).default(1000),
+  /** Largest `POST /publish` batch body, in bytes (a single event's body is bounded by `maxEventBytes`). */
+  maxBatchBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024)
+    .default(1024 * 1024),
   /** Encoded events kept in memory to serve resumes without reading the log. */
   recentEvents: z.number().int().min(0).default(10_000),
   /** Bytes those cached events may take (frames and data), whichever bound is hit first. */

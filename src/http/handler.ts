@@ -1,13 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { forbidden } from '../auth/access.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { OPEN_PRINCIPAL, type Principal } from '../auth/principal.js';
 import { SseHubError } from '../errors.js';
 import type { Hub } from '../hub/hub.js';
-import { sessionPath } from '../protocol/wire.js';
+import type { StoredEvent } from '../log/event-log.js';
+import { type BatchPublished, sessionPath } from '../protocol/wire.js';
 import { clientAddressOf, isSecureRequest, type TrustProxy } from './client-address.js';
 import { cookieValue, credentialsOf, TOKEN_COOKIE } from './credentials.js';
 import { createHostCheck } from './host-check.js';
+import { isNdjson, publishNdjson } from './ndjson-publish.js';
 import { NodeConnection } from './node-connection.js';
 import type { PublishLimit } from './publish-limit.js';
 import { guardRequest } from './request-guard.js';
@@ -30,8 +33,8 @@ export interface RequestContext {
   readonly clientAddress: string | undefined;
   /** The request came over TLS (directly, or per `X-Forwarded-Proto` from a trusted proxy): cookies get `Secure`. */
   readonly secure: boolean;
-  /** Counts one publishing write (an appended event) against the caller's rate; throws RATE_LIMITED past it. */
-  countPublish(): Promise<void>;
+  /** Counts publishing writes (appended events, 1 unless given) against the caller's rate; throws RATE_LIMITED past it. */
+  countPublish(events?: number): Promise<void>;
 }
 
 /**
@@ -146,7 +149,7 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
       principal,
       clientAddress,
       secure: isSecureRequest(req, options.trustProxy),
-      countPublish: async () => options.publishLimit?.(await principal(), clientAddress),
+      countPublish: async (events = 1) => options.publishLimit?.(await principal(), clientAddress, events),
     };
     switch (url.pathname) {
       case '/events': {
@@ -163,10 +166,24 @@ export function createRequestHandler(hub: Hub, options: HandlerOptions): Request
       case '/publish': {
         if (req.method !== 'POST') throw methodNotAllowed('POST');
         const who = await principal();
-        await context.countPublish();
-        const body = await readJsonBody(req, maxBody);
-        const event = await hub.publish(body as never, who);
-        sendJson(res, 200, { id: event.id });
+        if (who.rights.publish.length === 0) throw forbidden(who, 'Publishing is not permitted for this identity');
+        if (isNdjson(req.headers['content-type'])) {
+          await publishNdjson(req, res, {
+            hub,
+            checker: hub.eventChecker(who),
+            count: () => options.publishLimit?.(who, clientAddress),
+            lineLimit: maxBody,
+            onInternal: logInternal,
+          });
+          return;
+        }
+        const body = await readJsonBody(req, maxBody, hub.settings.maxBatchBytes);
+        // Every event is validated and authorized, then counted against the rate, before any is written.
+        const events = hub.checkPublish(body, who);
+        await context.countPublish(events.length);
+        const stored = await hub.appendChecked(events);
+        if (Array.isArray(body)) sendJson(res, 200, { ids: stored.map((e) => e.id) } satisfies BatchPublished);
+        else sendJson(res, 200, { id: (stored[0] as StoredEvent).id });
         return;
       }
       case '/healthz': {

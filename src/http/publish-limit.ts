@@ -2,8 +2,8 @@ import type { Principal } from '../auth/principal.js';
 import { type RateLimit, RateLimiter } from '../auth/rate-limiter.js';
 import { SseHubError } from '../errors.js';
 
-/** Counts one publishing write of `principal`; throws RATE_LIMITED (429, `Retry-After`) past its rate. */
-export type PublishLimit = (principal: Principal, clientAddress: string | undefined) => void;
+/** Counts `count` publishing writes (events) of `principal`; throws RATE_LIMITED (429, `Retry-After`) past its rate. */
+export type PublishLimit = (principal: Principal, clientAddress: string | undefined, count?: number) => void;
 
 /**
  * The publish rate per identity, shared by every path that appends events
@@ -12,10 +12,16 @@ export type PublishLimit = (principal: Principal, clientAddress: string | undefi
  */
 export function createPublishLimit(limit: RateLimit, now?: () => number): PublishLimit {
   const limiter = new RateLimiter(limit, now);
-  return (principal, clientAddress) => {
+  return (principal, clientAddress, count = 1) => {
     const key = principal.sub !== undefined ? `sub:${principal.sub}` : `addr:${clientAddress ?? '?'}`;
-    const waitMs = limiter.take(key);
+    const waitMs = limiter.take(key, count);
     if (waitMs === 0) return;
+    if (waitMs === Number.POSITIVE_INFINITY) {
+      throw new SseHubError(
+        'RATE_LIMITED',
+        `A batch of ${count} events is more than this identity may publish at once (bursts of ${limit.burst}); send smaller batches`,
+      );
+    }
     const retryAfterSeconds = Math.max(1, Math.ceil(waitMs / 1000));
     throw new SseHubError(
       'RATE_LIMITED',

@@ -7,7 +7,8 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 /** Methods that change state: with a cookie, their origin must be trusted. */
 const STATE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-const JSON_TYPE = /^application\/([\w.+-]+\+)?json\s*(;|$)/i;
+/** JSON, or NDJSON (streaming publish): neither is a type a page may send cross-origin unasked. */
+const JSON_TYPE = /^application\/(([\w.+-]+\+)?json|x-ndjson)\s*(;|$)/i;
 
 /**
  * Browser-safety checks every request passes before any route (docs/security.md#browsers).

@@ -35,8 +35,11 @@ export function sendError(res: ServerResponse, err: unknown, onInternal?: (err: 
   sendJson(res, error.status, error.toJSON(), { ...headers, ...closeIfBodyUnread(res) });
 }
 
-/** Reads a JSON body up to `limit` bytes; rejects other or missing media types and bad JSON. */
-export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+/**
+ * Reads a JSON body up to `limit` bytes (`arrayLimit` when it is an array: a batch);
+ * rejects other or missing media types and bad JSON.
+ */
+export async function readJsonBody(req: IncomingMessage, limit: number, arrayLimit = limit): Promise<unknown> {
   // A body parser in front of the hub (express.json(), say) has consumed the stream already.
   const parsed = (req as IncomingMessage & { body?: unknown }).body;
   if (parsed !== undefined && req.readableEnded) return parsed;
@@ -49,11 +52,12 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
     );
   }
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) {
+  const most = Math.max(limit, arrayLimit);
+  if (declared > most) {
     // Not read: the 413 goes out with Connection: close (see unread-body.ts).
-    throw new SseHubError('PAYLOAD_TOO_LARGE', `The body is ${declared} bytes; the limit is ${limit} bytes`);
+    throw new SseHubError('PAYLOAD_TOO_LARGE', `The body is ${declared} bytes; the limit is ${most} bytes`);
   }
-  const chunks = await readUpTo(req, limit);
+  const chunks = await readUpTo(req, limit, arrayLimit);
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') throw new SseHubError('INVALID_JSON', 'The body is empty; send a JSON object');
   assertJsonTextDepth(text); // before JSON.parse: what parses deep still overflows the stack later
@@ -74,25 +78,35 @@ export async function readTextBody(req: IncomingMessage, limit: number): Promise
 }
 
 /**
- * The body's chunks, refusing (and no longer reading) once it passes `limit`.
+ * The body's chunks, refusing (and no longer reading) once it passes `limit`,
+ * or `arrayLimit` once its first non-blank byte is `[`.
  * Listeners rather than `for await`: leaving that loop early destroys the
  * socket, and the 413 would never reach the client.
  */
-function readUpTo(req: IncomingMessage, limit: number): Promise<Buffer[]> {
+function readUpTo(req: IncomingMessage, limit: number, arrayLimit = limit): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let decided = limit === arrayLimit;
+    let max = limit;
     const done = (err?: unknown) => {
       req.off('data', onData).off('end', onEnd).off('error', onClose).off('close', onClose);
       if (err) reject(err);
       else resolve(chunks);
     };
     const onData = (chunk: Buffer) => {
+      if (!decided) {
+        const first = firstNonBlank(chunk);
+        if (first !== undefined) {
+          decided = true;
+          if (first === 0x5b) max = arrayLimit;
+        }
+      }
       size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
+      if (size <= max) chunks.push(chunk);
       else {
         req.pause();
-        done(new SseHubError('PAYLOAD_TOO_LARGE', `The body is over the limit of ${limit} bytes`));
+        done(new SseHubError('PAYLOAD_TOO_LARGE', `The body is over the limit of ${max} bytes`));
       }
     };
     const onEnd = () => done();
@@ -102,6 +116,12 @@ function readUpTo(req: IncomingMessage, limit: number): Promise<Buffer[]> {
       done(new SseHubError('BAD_REQUEST', 'The client closed the connection before sending the whole body'));
     req.on('data', onData).once('end', onEnd).once('error', onClose).once('close', onClose);
   });
+}
+
+/** The first byte of `chunk` that is not JSON whitespace, if any. */
+function firstNonBlank(chunk: Buffer): number | undefined {
+  for (const byte of chunk) if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) return byte;
+  return undefined;
 }
 
 export function methodNotAllowed(allow: string): SseHubError {

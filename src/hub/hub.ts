@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { assertMayPublish, forbidden } from '../auth/access.js';
+import { forbidden } from '../auth/access.js';
 import { OPEN_PRINCIPAL, type Principal } from '../auth/principal.js';
 import { overlapping, permitMatcher } from '../auth/rights.js';
 import { SseHubError } from '../errors.js';
 import { formatEventId, parseEventId } from '../log/event-id.js';
-import type { EventLog, EventMeta, LogPosition, StoredEvent } from '../log/event-log.js';
+import type { EventLog, LogPosition, StoredEvent } from '../log/event-log.js';
 import { encodeComment, encodeMessageBytes } from '../protocol/encoder.js';
 import { assertTopicPattern, compilePatterns } from '../protocol/topic.js';
 import { SESSION_EVENT, type SessionData } from '../protocol/wire.js';
@@ -15,9 +15,18 @@ import type { Connection } from './connection.js';
 import { concatFrames, type EncodedEvent, encodeEvent } from './encoded-event.js';
 import { HubCounters } from './hub-counters.js';
 import { type HubObserver, NO_OBSERVER, type StreamKind } from './hub-observer.js';
-import { type PublishInput, toEventInput } from './publish-input.js';
+import {
+  type AdapterPublish,
+  type CheckedEvents,
+  checkBatch,
+  checkOne,
+  checkPublish,
+  type EventChecker,
+  eventChecker,
+} from './publish-check.js';
+import type { PublishInput } from './publish-input.js';
 import { RecentEvents } from './recent-events.js';
-import { hideReserved, INTERNAL_PRINCIPAL, isReservedTopic, RESERVED_ROOT } from './reserved-topics.js';
+import { hideReserved, isReservedTopic, RESERVED_ROOT } from './reserved-topics.js';
 import { type ResetReason, resetFrame } from './reset.js';
 import { writeSliced } from './sliced-write.js';
 import { type CloseReason, Subscriber } from './subscriber.js';
@@ -35,6 +44,10 @@ export interface HubSettings {
   maxEventBytes: number;
   maxTopicsPerConnection: number;
   maxTopicsPerEvent: number;
+  /** Most events one batch publish may carry. */
+  maxBatchEvents: number;
+  /** Largest batch body, in bytes (read by HTTP adapters). */
+  maxBatchBytes: number;
   recentEvents: number;
   /** Byte bound of the recent-events cache (unbounded if unset). */
   recentEventsBytes?: number | undefined;
@@ -44,12 +57,7 @@ export interface HubSettings {
   retentionIntervalMs: number;
 }
 
-/** What a protocol adapter adds to a publish: metadata stored with the event, the reserved root it may write. */
-export interface AdapterPublish {
-  meta?: EventMeta | undefined;
-  /** A reserved topic root (such as `mercure`) this adapter owns and may publish under. */
-  root?: string | undefined;
-}
+export type { AdapterPublish } from './publish-check.js';
 
 /** How a started stream begins, before history or live events. */
 export interface StartOptions {
@@ -170,17 +178,35 @@ export class Hub {
     adapter?: AdapterPublish,
   ): Promise<StoredEvent> {
     if (this.#closing) throw new SseHubError('SHUTTING_DOWN', 'The hub is shutting down');
-    const entry = { ...toEventInput(input, this.settings, adapter?.root), meta: adapter?.meta };
-    assertMayPublish(principal, entry.topics);
-    const reserved = principal === INTERNAL_PRINCIPAL ? undefined : entry.topics.find(isReservedTopic);
-    if (reserved !== undefined) {
-      throw new SseHubError(
-        'FORBIDDEN',
-        `Topics under "${RESERVED_ROOT}/" are the hub's own; "${reserved}" cannot be published to`,
-      );
-    }
-    const [stored] = await this.log.append([entry]);
+    const [stored] = await this.log.append([checkPublish(input, principal, this.settings, adapter)]);
     return stored as StoredEvent;
+  }
+
+  /**
+   * Validates a publish body (one event, or an array of them: a batch) and checks
+   * the principal may publish every event; throws before anything is written (a
+   * batch's error names the event's index). Hand the result to {@link appendChecked}:
+   * a transport may count it against the publisher's rate first.
+   */
+  checkPublish(body: unknown, principal: Principal = OPEN_PRINCIPAL): CheckedEvents {
+    if (Array.isArray(body)) return checkBatch(body, principal, this.settings);
+    return checkOne(body, principal, this.settings);
+  }
+
+  /** Checks a stream of events one at a time into batches for {@link appendChecked} (streaming publish). */
+  eventChecker(principal: Principal = OPEN_PRINCIPAL): EventChecker {
+    return eventChecker(principal, this.settings);
+  }
+
+  /** Appends a checked batch atomically (all durable or none); resolves with the events in order. */
+  async appendChecked(events: CheckedEvents): Promise<StoredEvent[]> {
+    if (this.#closing) throw new SseHubError('SHUTTING_DOWN', 'The hub is shutting down');
+    return this.log.append(events);
+  }
+
+  /** Publishes many events at once, all durable or none: {@link checkBatch} then {@link appendChecked}. */
+  async publishBatch(inputs: readonly PublishInput[], principal: Principal = OPEN_PRINCIPAL): Promise<StoredEvent[]> {
+    return this.appendChecked(checkBatch(inputs, principal, this.settings));
   }
 
   /**

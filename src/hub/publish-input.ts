@@ -48,12 +48,14 @@ export function toEventInput(body: unknown, limits: PublishLimits, ownRoot?: str
       `An event may go to at most ${limits.maxTopicsPerEvent} topics; got ${topics.length}`,
     );
   }
-  const unique = [...new Set(topics.map(assertTopic))];
-  for (const root of Object.keys(RESERVED_ROOTS)) {
-    if (root === ownRoot) continue;
-    const reserved = unique.find((t) => t === root || t.startsWith(`${root}/`));
-    if (reserved === undefined) continue;
-    throw new SseHubError('INVALID_TOPIC', `Topic "${reserved}" is reserved: ${RESERVED_ROOTS[root]}`);
+  const unique = topics.length === 1 ? [assertTopic(topics[0])] : [...new Set(topics.map(assertTopic))];
+  for (const topic of unique) {
+    const slash = topic.indexOf('/');
+    const root = slash === -1 ? topic : topic.slice(0, slash);
+    const why = Object.hasOwn(RESERVED_ROOTS, root) ? RESERVED_ROOTS[root] : undefined;
+    if (why !== undefined && root !== ownRoot) {
+      throw new SseHubError('INVALID_TOPIC', `Topic "${topic}" is reserved: ${why}`);
+    }
   }
 
   if (type !== undefined && type !== null) {

@@ -51,6 +51,11 @@ interface QueuedAppend {
 /** Topic names contain no whitespace, so a space joins them unambiguously. */
 const TOPIC_SEPARATOR = ' ';
 const TRIM_CHUNK = 10_000;
+/**
+ * Events written by one INSERT statement: each statement call crosses into
+ * SQLite once, so a group commit of many events costs a few calls, not one each.
+ */
+const ROWS_PER_INSERT = 64;
 
 /**
  * The durable default log: SQLite in WAL mode through better-sqlite3. A commit
@@ -71,7 +76,8 @@ export class SqliteEventLog implements EventLog {
   #head = 0;
   #trimmedThrough = 0;
   #pending: StoredEvent[] | undefined;
-  #insert!: Database.Statement<[string, string | null, string, number, string | null]>;
+  /** Multi-row inserts by row count (1 … {@link ROWS_PER_INSERT}): one statement call per run of events. */
+  readonly #inserts = new Map<number, Database.Statement<(string | number | null)[]>>();
   #insertExternal!: Database.Statement<[string, number]>;
   #findExternal!: Database.Statement<[string], { seq: number }>;
   /** `db.transaction` wrapper, made once: it runs a callback inside BEGIN/COMMIT. */
@@ -150,7 +156,6 @@ export class SqliteEventLog implements EventLog {
       | { seq: number }
       | undefined;
     this.#head = seqRow?.seq ?? 0;
-    this.#insert = db.prepare('INSERT INTO events (topics, type, data, time, meta) VALUES (?, ?, ?, ?, ?)');
     this.#insertExternal = db.prepare('INSERT INTO external_ids (id, seq) VALUES (?, ?)');
     this.#findExternal = db.prepare('SELECT seq FROM external_ids WHERE id = ?');
     this.#readAfter = db.prepare(
@@ -189,31 +194,52 @@ export class SqliteEventLog implements EventLog {
     const time = Date.now();
     const stored: StoredEvent[] = [];
     for (const id of externalIdsOf(inputs)) if (this.#findExternal.get(id)) throw duplicateExternalId(id);
-    for (const input of inputs) {
-      const meta = encodeMeta(input.meta);
-      const info = this.#insert.run(
-        input.topics.join(TOPIC_SEPARATOR),
-        input.type ?? null,
-        input.data,
-        time,
-        meta ?? null,
-      );
-      const seq = Number(info.lastInsertRowid);
-      this.#head = seq;
-      if (input.meta?.externalId !== undefined) this.#insertExternal.run(input.meta.externalId, seq);
-      stored.push({
-        seq,
-        id: formatEventId(this.#epoch, seq),
-        topics: input.topics,
-        type: input.type,
-        data: input.data,
-        time,
-        ...(meta !== undefined && { meta: input.meta }),
-      });
+    for (let from = 0; from < inputs.length; from += ROWS_PER_INSERT) {
+      const rows = inputs.slice(from, from + ROWS_PER_INSERT);
+      const params: (string | number | null)[] = [];
+      for (const input of rows) {
+        params.push(
+          input.topics.join(TOPIC_SEPARATOR),
+          input.type ?? null,
+          input.data,
+          time,
+          encodeMeta(input.meta) ?? null,
+        );
+      }
+      const last = Number(this.#insertStatement(rows.length).run(...params).lastInsertRowid);
+      // One writer (exclusive lock) and AUTOINCREMENT: the rows of one statement are numbered in a run.
+      if (last - rows.length !== this.#head)
+        throw new Error(`SQLite numbered ${rows.length} rows up to ${last} after ${this.#head}`);
+      for (const [k, input] of rows.entries()) {
+        const seq = this.#head + 1 + k;
+        if (input.meta?.externalId !== undefined) this.#insertExternal.run(input.meta.externalId, seq);
+        const event: StoredEvent = {
+          seq,
+          id: formatEventId(this.#epoch, seq),
+          topics: input.topics,
+          type: input.type,
+          data: input.data,
+          time,
+          ...(input.meta !== undefined && encodeMeta(input.meta) !== undefined && { meta: input.meta }),
+        };
+        stored.push(event);
+        pending.push(event);
+      }
+      this.#head = last;
     }
-    pending.push(...stored);
     return stored;
   };
+
+  /** `INSERT … VALUES (…), (…)` for `rows` events, prepared once per row count. */
+  #insertStatement(rows: number): Database.Statement<(string | number | null)[]> {
+    let statement = this.#inserts.get(rows);
+    if (!statement) {
+      const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?)').join(', ');
+      statement = this.db.prepare(`INSERT INTO events (topics, type, data, time, meta) VALUES ${values}`);
+      this.#inserts.set(rows, statement);
+    }
+    return statement;
+  }
 
   /** Synchronous append, for callers already on the SQLite connection's thread. */
   appendSync(inputs: readonly EventInput[]): StoredEvent[] {
@@ -239,14 +265,21 @@ export class SqliteEventLog implements EventLog {
     if (queued.some((entry) => entry.inputs.some((input) => input.meta?.externalId !== undefined))) {
       queued = this.#withoutDuplicates(queued);
     }
-    let results: StoredEvent[][];
+    let stored: StoredEvent[];
     try {
-      results = this.transaction((append) => queued.map((entry) => append(entry.inputs)));
+      // One append for the whole group: its events go into a few multi-row INSERTs.
+      stored = this.transaction((append) =>
+        append(queued.length === 1 ? (queued[0] as QueuedAppend).inputs : queued.flatMap((entry) => entry.inputs)),
+      );
     } catch (err) {
       for (const entry of queued) entry.reject(err);
       return;
     }
-    for (const [i, entry] of queued.entries()) entry.resolve(results[i] as StoredEvent[]);
+    let from = 0;
+    for (const entry of queued) {
+      entry.resolve(stored.slice(from, from + entry.inputs.length));
+      from += entry.inputs.length;
+    }
   }
 
   #withoutDuplicates(queued: QueuedAppend[]): QueuedAppend[] {
@@ -332,6 +365,7 @@ export class SqliteEventLog implements EventLog {
     this.#commitQueued();
     this.#db?.close();
     this.#db = undefined;
+    this.#inserts.clear();
     this.#saveCheckpoint = undefined;
   }
 

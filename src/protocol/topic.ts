@@ -9,6 +9,8 @@ export type TopicMatcher = (topic: string) => boolean;
 
 export const MAX_TOPIC_LENGTH = 256;
 const SEGMENT = /^[^\s*/\0]+$/u;
+/** A concrete topic in one test: the common case skips splitting into segments. */
+const CONCRETE = /^[^\s*/\0]+(?:\/[^\s*/\0]+)*$/u;
 
 function describe(topic: string): string {
   return JSON.stringify(topic.length > 80 ? `${topic.slice(0, 80)}…` : topic);
@@ -21,6 +23,7 @@ function checkShape(topic: unknown, allowWildcards: boolean): string {
   if (topic.length > MAX_TOPIC_LENGTH) {
     throw new SseHubError('INVALID_TOPIC', `Topic ${describe(topic)} is longer than ${MAX_TOPIC_LENGTH} characters`);
   }
+  if (CONCRETE.test(topic)) return topic;
   const segments = topic.split('/');
   segments.forEach((segment, index) => {
     if (segment === '*' || segment === '**') {

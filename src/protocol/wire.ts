@@ -26,3 +26,20 @@ export interface SessionData {
 export function sessionPath(session: string): string {
   return `events/sessions/${encodeURIComponent(session)}`;
 }
+
+/** `POST /publish` with this Content-Type streams events, one JSON object per line, each line answered. */
+export const NDJSON_TYPE = 'application/x-ndjson';
+
+/** The answer to a `POST /publish` batch (a JSON array of events): the ids, in the events' order. */
+export interface BatchPublished {
+  ids: string[];
+}
+
+/**
+ * One line of a streaming publish's answer, in the order of the request's lines:
+ * the event's id once it is durable, or why that line was refused (nothing written for it).
+ * `line` counts the request's lines from 1 (blank lines count, and get no answer).
+ */
+export type PublishAck =
+  | { id: string; line: number; error?: undefined }
+  | { error: { code: string; message: string }; line: number; id?: undefined };

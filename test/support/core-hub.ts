@@ -11,6 +11,8 @@ export function coreHubSettings(overrides: Partial<HubSettings> = {}): HubSettin
     maxEventBytes: 64 * 1024,
     maxTopicsPerConnection: 32,
     maxTopicsPerEvent: 16,
+    maxBatchEvents: 1000,
+    maxBatchBytes: 1024 * 1024,
     recentEvents: 1000,
     retention: { maxEvents: undefined, maxAgeMs: undefined },
     retentionIntervalMs: 60_000,
