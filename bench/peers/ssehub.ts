@@ -16,6 +16,10 @@ export function ssehubServeArgs(port: number, dataDir: string, extra: readonly s
     dataDir,
     '--log-level',
     'warn',
+    // The idle scenario opens 19,000 streams under a 20,000-file limit; the default
+    // cap (the limit less 10% headroom) would refuse the last thousand with 503.
+    '--max-connections',
+    '19500',
     ...extra,
   ];
 }

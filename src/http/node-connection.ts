@@ -1,6 +1,7 @@
 import { type IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Connection } from '../hub/connection.js';
+import { releaseSentHeaders } from './release-sent-headers.js';
 
 /** Response headers for every event stream (see docs/protocol.md). */
 export const STREAM_HEADERS = {
@@ -64,6 +65,7 @@ export class NodeConnection implements Connection {
     const direct = res.write === ServerResponse.prototype.write && res.socket !== null && res.headersSent;
     this.#socket = direct ? res.socket : null;
     this.#chunked = (res as ServerResponse & { chunkedEncoding?: boolean }).chunkedEncoding === true;
+    releaseSentHeaders(res);
   }
 
   get bufferedBytes(): number {
@@ -96,7 +98,8 @@ export class NodeConnection implements Connection {
 
   onClose(listener: () => void): void {
     if (this.#res.closed || this.#res.destroyed) queueMicrotask(listener);
-    else this.#res.once('close', listener);
+    // `on`, not `once`: 'close' fires once, and once's wrapper costs ~150 bytes per idle stream.
+    else this.#res.on('close', listener);
   }
 
   onDrain(listener: () => void): void {
