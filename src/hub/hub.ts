@@ -110,6 +110,14 @@ export class Hub {
   /** Admitted tickets not yet started: they hold a slot under maxConnections. */
   #reserved = 0;
   readonly #waiting = new WeakSet<Ticket>();
+  /**
+   * Every ticket's `cancel()`: one function per hub, not a closure per ticket,
+   * which a started stream would carry for its whole life (~110 bytes of an idle stream).
+   */
+  readonly #cancelTicket = ((hub: Hub) =>
+    function cancel(this: Ticket): void {
+      hub.#cancel(this);
+    })(this);
   /** Open or reserved streams per quota key. */
   readonly #perClient = new Map<string, number>();
   /** Token-authenticated streams by session id, for in-place token refresh. */
@@ -243,12 +251,7 @@ export class Hub {
       view,
       groupKey: `${patterns.join(' ')}|${permitted.join(' ')}|${view?.key ?? ''}`,
       quotaKey,
-      cancel: () => {
-        // Only a ticket still waiting holds its reservation; a started stream gives it back on release.
-        if (!this.#waiting.delete(ticket)) return;
-        this.#reserved--;
-        this.#unreserveClient(quotaKey);
-      },
+      cancel: this.#cancelTicket,
     };
     this.#waiting.add(ticket);
     return ticket;
@@ -283,6 +286,13 @@ export class Hub {
     }
     this.#perClient.set(quotaKey, open + 1);
     this.#reserved++;
+  }
+
+  #cancel(ticket: Ticket): void {
+    // Only a ticket still waiting holds its reservation; a started stream gives it back on release.
+    if (!this.#waiting.delete(ticket)) return;
+    this.#reserved--;
+    this.#unreserveClient(ticket.quotaKey);
   }
 
   #unreserveClient(quotaKey: string): void {

@@ -32,7 +32,8 @@ export class Subscriber implements StreamReport {
   closeReason: CloseReason | undefined;
   /** The id a fresh token is posted to (token-authenticated streams only). */
   session: string | undefined;
-  #pending: EncodedEvent[] = [];
+  /** Only while replaying: a live stream (most of them, idle for hours) holds no array. */
+  #pending: EncodedEvent[] | undefined;
   #pendingBytes = 0;
   readonly #maxBufferBytes: number;
 
@@ -80,8 +81,10 @@ export class Subscriber implements StreamReport {
       this.lastSeq = last;
       if (this.write(chunk, now)) this.eventsSent += events.length;
     } else if (this.state === 'replaying') {
+      const pending = this.#pending ?? [];
+      this.#pending = pending;
       for (const e of events) {
-        this.#pending.push(e);
+        pending.push(e);
         this.#pendingBytes += e.frame.length;
       }
       if (this.#pendingBytes > this.#maxBufferBytes) this.close('slow-consumer');
@@ -92,10 +95,10 @@ export class Subscriber implements StreamReport {
   goLive(now: number): void {
     if (this.state !== 'replaying') return;
     const pending = this.#pending;
-    this.#pending = [];
+    this.#pending = undefined;
     this.#pendingBytes = 0;
     this.state = 'live';
-    if (pending.length > 0) this.#writeEvents(pending, now);
+    if (pending && pending.length > 0) this.#writeEvents(pending, now);
   }
 
   #writeEvents(events: readonly EncodedEvent[], now: number): void {
@@ -137,7 +140,7 @@ export class Subscriber implements StreamReport {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.closeReason = reason;
-    this.#pending = [];
+    this.#pending = undefined;
     if (reason === 'slow-consumer' || reason === 'error') this.connection.destroy();
     else this.connection.end();
   }
