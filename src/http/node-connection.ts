@@ -65,7 +65,8 @@ export class NodeConnection implements Connection {
     const direct = res.write === ServerResponse.prototype.write && res.socket !== null && res.headersSent;
     this.#socket = direct ? res.socket : null;
     this.#chunked = (res as ServerResponse & { chunkedEncoding?: boolean }).chunkedEncoding === true;
-    releaseSentHeaders(res);
+    // Only when we write to the socket ourselves: a middleware that wrapped `res.write` may still read headers.
+    if (direct) releaseSentHeaders(res);
   }
 
   get bufferedBytes(): number {
