@@ -1,0 +1,110 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import {
+  createServer as createH2cServer,
+  createSecureServer,
+  type Http2SecureServer,
+  type Http2Server,
+  type Http2Session,
+} from 'node:http2';
+import type { Socket } from 'node:net';
+import { createSecureContext } from 'node:tls';
+import type { TransportConfig } from '../config/hub-options.js';
+import { SseHubError } from '../errors.js';
+import { answerClientError } from './client-error.js';
+import type { RequestHandler } from './handler.js';
+
+/** The listening server `serve()` runs: node:http, or node:http2 cleartext / over TLS. */
+export type HubServer = Server | Http2Server | Http2SecureServer;
+
+export interface Transport {
+  readonly server: HubServer;
+  /** `http` or `https`, for the URL the hub logs. */
+  readonly scheme: 'http' | 'https';
+  /** Closes idle connections now and HTTP/2 sessions with GOAWAY once their streams end. */
+  closeIdle(): void;
+  /** Destroys every connection left (the end of the grace period). */
+  closeAll(): void;
+}
+
+/**
+ * The handler speaks node:http's (req, res). Node's HTTP/2 compatibility API
+ * hands it Http2ServerRequest/Response, which cover what the routes use; the
+ * HTTP/1-only parts (Connection headers, the raw socket, the Host header) are
+ * handled where they are touched: node-connection.ts, unread-body.ts,
+ * request-host.ts.
+ */
+export function createTransport(config: TransportConfig, handler: RequestHandler): Transport {
+  if (config.tlsCert !== undefined && config.tlsKey !== undefined) {
+    return http2Transport(
+      createSecureServer(
+        { ...secureContextOptions(config.tlsCert, config.tlsKey), allowHTTP1: true, settings: settingsOf(config) },
+        handler as never,
+      ),
+      'https',
+    );
+  }
+  if (config.h2c) return http2Transport(createH2cServer({ settings: settingsOf(config) }, handler as never), 'http');
+  const server = createHttpServer({ keepAliveTimeout: 5_000 }, handler);
+  server.on('clientError', answerClientError);
+  return {
+    server,
+    scheme: 'http',
+    closeIdle: () => server.closeIdleConnections(),
+    closeAll: () => server.closeAllConnections(),
+  };
+}
+
+function settingsOf(config: TransportConfig) {
+  return { maxConcurrentStreams: config.http2MaxStreams };
+}
+
+/** Checks the pair once, at start: a mismatched key would otherwise fail every handshake. */
+function secureContextOptions(cert: string, key: string): { cert: string; key: string } {
+  try {
+    createSecureContext({ cert, key });
+  } catch (err) {
+    const why = /mismatch/i.test((err as Error).message)
+      ? 'the key does not belong to the certificate'
+      : (err as Error).message;
+    throw new SseHubError('INVALID_CONFIG', `Cannot use the TLS certificate and key: ${why}`, undefined, {
+      cause: err,
+    });
+  }
+  return { cert, key };
+}
+
+/**
+ * HTTP/2 servers have no closeIdleConnections: sessions are tracked here and
+ * closed with GOAWAY (no new streams, open ones finish: the hub has ended them
+ * by then). On the TLS port, HTTP/1.1 sockets (ALPN fallback) are tracked too.
+ */
+function http2Transport(server: Http2Server | Http2SecureServer, scheme: 'http' | 'https'): Transport {
+  const sessions = new Set<Http2Session>();
+  const sockets = new Set<Socket>();
+  server.on('session', (session: Http2Session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
+  server.on(scheme === 'https' ? 'secureConnection' : 'connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  if (scheme === 'https') server.on('clientError' as never, answerClientError);
+  const isIdleHttp1 = (socket: Socket) =>
+    scheme === 'https' &&
+    (socket as Socket & { alpnProtocol?: string | false }).alpnProtocol !== 'h2' &&
+    // node:http marks the socket of a request in progress (as client-error.ts reads it).
+    (socket as Socket & { _httpMessage?: unknown })._httpMessage == null;
+  return {
+    server,
+    scheme,
+    closeIdle() {
+      for (const session of sessions) session.close();
+      for (const socket of sockets) if (isIdleHttp1(socket)) socket.destroy();
+    },
+    closeAll() {
+      for (const session of sessions) session.destroy();
+      for (const socket of sockets) socket.destroy();
+    },
+  };
+}
