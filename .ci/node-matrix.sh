@@ -43,7 +43,8 @@ for major in "$@"; do
     name=$(basename "$entry")
     [ "$name" = better-sqlite3 ] || ln -s "$entry" "$tree/node_modules/$name"
   done
-  ln -s "$sqlite" "$tree/node_modules/better-sqlite3"
+  # A real directory: its own dependencies (bindings) must resolve from the tree, not from the cache.
+  cp -a "$sqlite" "$tree/node_modules/better-sqlite3"
 
   (cd "$tree" && PATH="$nodedir/bin:$PATH" CI= "$node" node_modules/vitest/vitest.mjs run --reporter=dot \
     src "${process_tests[@]}")

@@ -1,5 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import type { ClientHttp2Session } from 'node:http2';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve } from '../src/server.js';
 import { h2Connect, h2EventStream, h2Publish, h2Request } from './support/http2-client.js';
@@ -175,6 +176,27 @@ describe('HTTPS port', () => {
     } finally {
       await hub.stop();
     }
+  });
+
+  it('ends HTTP/1.1 streams and idle keep-alive sockets on shutdown, well before the 5 s grace period', async () => {
+    const hub = await startHub({ tlsCert: tls.cert, tlsKey: tls.key });
+    const agent = new HttpsAgent({ keepAlive: true, ca: tls.cert });
+    const get = (path: string) =>
+      new Promise<IncomingMessage>((resolve, reject) => {
+        httpsRequest(`${hub.url}${path}`, { agent }, resolve).on('error', reject).end();
+      });
+    const health = await get('/healthz'); // leaves an idle keep-alive socket behind
+    health.resume();
+    await new Promise((resolve) => health.once('end', resolve));
+    const stream = await get('/events?topic=t');
+    expect(stream.statusCode).toBe(200);
+    const ended = new Promise((resolve) => stream.once('close', resolve));
+    stream.resume();
+    const started = Date.now();
+    await hub.stop();
+    expect(Date.now() - started).toBeLessThan(4_000);
+    await ended;
+    agent.destroy();
   });
 
   it('closes open HTTP/2 streams with GOAWAY on shutdown, well before the 5 s grace period', async () => {

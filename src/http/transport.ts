@@ -89,18 +89,29 @@ function http2Transport(server: Http2Server | Http2SecureServer, scheme: 'http' 
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  if (scheme === 'https') server.on('clientError' as never, answerClientError);
-  const isIdleHttp1 = (socket: Socket) =>
-    scheme === 'https' &&
-    (socket as Socket & { alpnProtocol?: string | false }).alpnProtocol !== 'h2' &&
-    // node:http marks the socket of a request in progress (as client-error.ts reads it).
-    (socket as Socket & { _httpMessage?: unknown })._httpMessage == null;
+  if (scheme === 'https') {
+    server.on('clientError' as never, answerClientError);
+    // The HTTP/1.1 fallback reads node:http's keep-alive timeout from this server, which has none by default.
+    (server as Http2SecureServer & { keepAliveTimeout?: number }).keepAliveTimeout = 5_000;
+  }
+  /**
+   * An HTTP/1.1 socket on the TLS port (ALPN fallback): ends it now if idle, else
+   * once its response is out (the hub has ended its streams by then; node:http
+   * marks the socket's response in progress, as client-error.ts reads it).
+   */
+  const closeHttp1 = (socket: Socket) => {
+    if ((socket as Socket & { alpnProtocol?: string | false }).alpnProtocol === 'h2') return;
+    const response = (socket as Socket & { _httpMessage?: { once(event: 'finish', f: () => void): void } | null })
+      ._httpMessage;
+    if (response == null) socket.destroy();
+    else response.once('finish', () => socket.end());
+  };
   return {
     server,
     scheme,
     closeIdle() {
       for (const session of sessions) session.close();
-      for (const socket of sockets) if (isIdleHttp1(socket)) socket.destroy();
+      if (scheme === 'https') for (const socket of sockets) closeHttp1(socket);
     },
     closeAll() {
       for (const session of sessions) session.destroy();
