@@ -136,6 +136,32 @@ describe.each([
   });
 });
 
+describe('HTTP/2 backpressure', () => {
+  it('drops a stream whose client stopped reading, as a slow consumer, and its session’s other streams go on', async () => {
+    const hub = await startHub({ h2c: true, maxBufferBytes: 64 * 1024 });
+    const session = await h2Connect(hub.url);
+    try {
+      const stuck = session.request({ ':path': '/events?topic=flood' });
+      stuck.end();
+      stuck.pause(); // never read: the stream's flow-control window closes, the hub's queue grows
+      const stuckClosed = new Promise((resolve) => stuck.once('close', resolve));
+      stuck.on('error', () => {});
+      const reader = await h2EventStream(session, '/events?topic=flood');
+      const data = 'x'.repeat(1024);
+      for (let i = 0; i < 400; i++) await hub.hub.publish({ topic: 'flood', data });
+      await hub.hub.publish({ topic: 'flood', data: 'end' });
+      await reader.waitFor((events) => events.some((e) => e.data === 'end'), 20_000);
+      expect(reader.events).toHaveLength(401);
+      stuck.resume(); // reads what was queued, then the close the hub sent
+      await stuckClosed;
+      expect(hub.hub.hub.stats().slowConsumerDisconnects).toBe(1);
+    } finally {
+      session.close();
+      await hub.stop();
+    }
+  });
+});
+
 describe('HTTPS port', () => {
   it('still serves HTTP/1.1 clients (ALPN fallback), with Secure cookies', async () => {
     const hub = await startHub({ tlsCert: tls.cert, tlsKey: tls.key, guestAuth: true });
