@@ -33,7 +33,12 @@ export interface Transport {
  * handled where they are touched: node-connection.ts, unread-body.ts,
  * request-host.ts.
  */
-export function createTransport(config: TransportConfig, handler: RequestHandler): Transport {
+export function createTransport(
+  config: TransportConfig,
+  handler: RequestHandler,
+  /** How long an HTTP/2 session may stay open with no stream (node:http's headersTimeout, for HTTP/1.1). */
+  idleSessionMs = 60_000,
+): Transport {
   if (config.tlsCert !== undefined && config.tlsKey !== undefined) {
     return http2Transport(
       createSecureServer(
@@ -41,9 +46,12 @@ export function createTransport(config: TransportConfig, handler: RequestHandler
         handler as never,
       ),
       'https',
+      idleSessionMs,
     );
   }
-  if (config.h2c) return http2Transport(createH2cServer({ settings: settingsOf(config) }, handler as never), 'http');
+  if (config.h2c) {
+    return http2Transport(createH2cServer({ settings: settingsOf(config) }, handler as never), 'http', idleSessionMs);
+  }
   const server = createHttpServer({ keepAliveTimeout: 5_000 }, handler);
   server.on('clientError', answerClientError);
   return {
@@ -78,11 +86,16 @@ function secureContextOptions(cert: string, key: string): { cert: string; key: s
  * closed with GOAWAY (no new streams, open ones finish: the hub has ended them
  * by then). On the TLS port, HTTP/1.1 sockets (ALPN fallback) are tracked too.
  */
-function http2Transport(server: Http2Server | Http2SecureServer, scheme: 'http' | 'https'): Transport {
+function http2Transport(
+  server: Http2Server | Http2SecureServer,
+  scheme: 'http' | 'https',
+  idleSessionMs: number,
+): Transport {
   const sessions = new Set<Http2Session>();
   const sockets = new Set<Socket>();
   server.on('session', (session: Http2Session) => {
     sessions.add(session);
+    closeWhenIdle(session, idleSessionMs);
     session.once('close', () => sessions.delete(session));
   });
   server.on(scheme === 'https' ? 'secureConnection' : 'connection', (socket: Socket) => {
@@ -118,4 +131,27 @@ function http2Transport(server: Http2Server | Http2SecureServer, scheme: 'http' 
       for (const socket of sockets) socket.destroy();
     },
   };
+}
+
+/**
+ * Closes a session (GOAWAY) once it has had no open stream for `ms`: node's
+ * HTTP/2 server has no such timeout, so a client could otherwise hold
+ * connections that do nothing until the descriptor limit. A session carrying an
+ * event stream is never idle, however quiet the stream.
+ */
+function closeWhenIdle(session: Http2Session, ms: number): void {
+  let open = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    timer = setTimeout(() => session.close(), ms).unref();
+  };
+  arm();
+  session.on('stream', (stream: { once(event: 'close', listener: () => void): void }) => {
+    open++;
+    clearTimeout(timer);
+    stream.once('close', () => {
+      if (--open === 0 && !session.closed) arm();
+    });
+  });
+  session.once('close', () => clearTimeout(timer));
 }
