@@ -3,6 +3,7 @@ import type { ClientHttp2Session } from 'node:http2';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve } from '../src/server.js';
+import { startChildHub } from './support/child-hub.js';
 import { h2Connect, h2EventStream, h2Publish, h2Request } from './support/http2-client.js';
 import { startHub } from './support/hub-server.js';
 import { runCli } from './support/run-cli.js';
@@ -253,6 +254,27 @@ describe('TLS and h2c settings are checked at start', () => {
       ).rejects.toMatchObject({ code: 'INVALID_CONFIG', message: expect.stringMatching(/key does not belong/) });
     } finally {
       other.remove();
+    }
+  });
+
+  it('ssehub serve --tls-cert --tls-key serves HTTP/2 over TLS and says https in its log', async () => {
+    const child = await startChildHub([
+      '--ephemeral',
+      '--port',
+      '0',
+      '--tls-cert',
+      tls.certFile,
+      '--tls-key',
+      tls.keyFile,
+    ]);
+    try {
+      expect(child.output()).toMatch(/listening on https:\/\/127\.0\.0\.1:\d+/);
+      const session = await h2Connect(`https://localhost:${child.port}`, tls.cert);
+      const health = await h2Request(session, '/healthz');
+      session.close();
+      expect(health.status).toBe(200);
+    } finally {
+      await child.kill();
     }
   });
 
