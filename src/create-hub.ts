@@ -4,11 +4,21 @@ import { fileURLToPath } from 'node:url';
 import { type Logger, pino } from 'pino';
 import { Authenticator } from './auth/authenticator.js';
 import { guestSecret } from './auth/guest-secret.js';
-import { Capture } from './capture/capture.js';
-import { type PostgresCaptureInput, parsePostgresCapture } from './capture/capture-options.js';
+import { Capture, type CaptureMapping, DEFAULT_MAPPING } from './capture/capture.js';
+import {
+  type PostgresCaptureConfig,
+  type PostgresCaptureInput,
+  parsePostgresCapture,
+} from './capture/capture-options.js';
+import { changeEvent, sourceLostEvent, sourceLostReset } from './capture/change-events.js';
+import { PostgresCaptureBarrier } from './capture/postgres/capture-barrier.js';
 import { PostgresSource } from './capture/postgres/postgres-source.js';
+import { capturedRecordEvent } from './collections/captured-records.js';
 import type { Collections } from './collections/collections.js';
 import { type CollectionsOptions, createCollections } from './collections/create-collections.js';
+import { collectionTopic } from './collections/names.js';
+import { PostgresCollectionStore } from './collections/postgres-collection-store.js';
+import { RECORDS_TABLE } from './collections/postgres-records-table.js';
 import { type HubConfig, type HubOptionsInput, parseHubOptions } from './config/hub-options.js';
 import { SseHubError } from './errors.js';
 import { guestRoute } from './http/guest-route.js';
@@ -17,10 +27,11 @@ import { createPublishLimit } from './http/publish-limit.js';
 import { staticFilesRoute } from './http/static-files.js';
 import { Hub } from './hub/hub.js';
 import type { PublishInput } from './hub/publish-input.js';
-import type { EventLog, StoredEvent } from './log/event-log.js';
+import type { CheckpointStore, EventLog, StoredEvent } from './log/event-log.js';
 import { MemoryEventLog } from './log/memory-log.js';
 import { DEFAULT_REDIS_PREFIX } from './log/redis-keys.js';
-import { RedisEventLog, safeUrl } from './log/redis-log.js';
+import { RedisEventLog } from './log/redis-log.js';
+import { safeUrl } from './log/safe-url.js';
 import { SqliteEventLog } from './log/sqlite-log.js';
 import { createMercure } from './mercure/create-mercure.js';
 import { createTelemetry, type Telemetry } from './metrics/create-telemetry.js';
@@ -33,7 +44,10 @@ export interface CreateHubOptions extends HubOptionsInput, CollectionsOptions {
    * Redis and prefix (cluster mode, docs/cluster.md).
    */
   redis?: RedisConfig | undefined;
-  /** Change capture from PostgreSQL into `db/<table>` topics (docs/postgres.md). */
+  /**
+   * PostgreSQL: change capture into `db/<table>` topics, and the collections'
+   * store (so collections work in a cluster); docs/postgres.md.
+   */
   postgres?: PostgresCaptureInput | undefined;
 }
 
@@ -55,7 +69,7 @@ export interface SseHub {
   readonly authenticator: Authenticator;
   /** node:http listener; also Express/Connect middleware (calls `next` for other paths). */
   readonly handler: RequestHandler;
-  /** Live collections (docs/collections.md); undefined unless the log is the embedded SQLite log. */
+  /** Live collections (docs/collections.md); undefined unless the log is the embedded SQLite log or `postgres` is set. */
   readonly collections: Collections | undefined;
   /** Metrics, the delivery canary and the admin routes (docs/operations.md). */
   readonly telemetry: Telemetry;
@@ -118,32 +132,36 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
     logger,
   );
   await hub.start();
+  let postgresParts: PostgresParts | undefined;
   let collections: Awaited<ReturnType<typeof createCollections>>;
   try {
-    collections = await createCollections(hub, { collections: collectionConfig, collectionLimits }, logger);
+    postgresParts = captureConfig && (await preparePostgres(captureConfig, log));
+    collections = await createCollections(
+      hub,
+      { collections: collectionConfig, collectionLimits },
+      logger,
+      postgresParts?.store,
+    );
   } catch (err) {
+    await postgresParts?.close();
     await hub.close();
     throw err;
   }
   let capture: Capture | undefined;
-  if (captureConfig) {
-    const store = log.checkpoints;
-    if (!store) {
-      await hub.close();
-      throw new SseHubError('INVALID_CONFIG', 'Change capture needs a durable log with checkpoints (SQLite or Redis)');
-    }
+  if (captureConfig && postgresParts) {
     const source = new PostgresSource({
       url: captureConfig.url,
-      tables: captureConfig.capture,
+      tables: [...postgresParts.userTables, ...(postgresParts.store ? [RECORDS_TABLE] : [])],
       slot: captureConfig.slot,
       publication: captureConfig.publication,
       logger,
     });
-    capture = new Capture(source, store, logger, `postgres:${captureConfig.slot}`);
+    capture = new Capture(source, postgresParts.checkpoints, logger, postgresParts.key, postgresParts.mapping);
     try {
       await capture.start();
     } catch (err) {
       await capture.close().catch(() => {});
+      await postgresParts.close();
       await hub.close();
       throw err;
     }
@@ -227,7 +245,72 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
       telemetry.stop();
       await mercure?.close();
       await capture?.close();
+      await postgresParts?.close();
       await hub.close();
     },
   };
+}
+
+interface PostgresParts {
+  /** Undefined with `collections: false`: collections stay on the embedded log. */
+  store: PostgresCollectionStore | undefined;
+  checkpoints: CheckpointStore;
+  key: string;
+  /** The captured tables the user named (`schema.table`), without the records table. */
+  userTables: string[];
+  mapping: CaptureMapping;
+  close(): Promise<void>;
+}
+
+/**
+ * With --postgres: the collections store in PostgreSQL (tables created before
+ * capture checks them), the barrier its snapshots wait on, and the capture
+ * mapping that turns the records table's rows into collection change events
+ * and a lost source into a `reset` for the captured tables and every collection.
+ */
+async function preparePostgres(config: PostgresCaptureConfig, log: EventLog): Promise<PostgresParts> {
+  const checkpoints = log.checkpoints;
+  if (!checkpoints) {
+    throw new SseHubError(
+      'INVALID_CONFIG',
+      'PostgreSQL capture and collections need a durable log with checkpoints (SQLite or Redis): remove --ephemeral',
+    );
+  }
+  const key = `postgres:${config.slot}`;
+  const userTables = [...new Set(config.capture.map((t) => (t.includes('.') ? t : `public.${t}`)))].filter(
+    (t) => !config.collections || t !== RECORDS_TABLE,
+  );
+  if (!config.collections) {
+    if (userTables.length === 0) {
+      throw new SseHubError(
+        'INVALID_CONFIG',
+        'With collections kept out of PostgreSQL, --postgres is for capture only: name the tables with --capture',
+      );
+    }
+    return { store: undefined, checkpoints, key, userTables, mapping: DEFAULT_MAPPING, close: async () => {} };
+  }
+  const barrier = new PostgresCaptureBarrier({ url: config.url, checkpoints, key });
+  const store = new PostgresCollectionStore({ url: config.url, log, barrier });
+  const close = async () => {
+    await store.close().catch(() => {});
+    await barrier.close().catch(() => {});
+  };
+  try {
+    await store.open();
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const mapping: CaptureMapping = {
+    // The records table is never shown raw on db/ topics: its rows are collection changes, under their read rules.
+    event: (change) => (change.table === RECORDS_TABLE ? capturedRecordEvent(change) : changeEvent(change)),
+    lost: async (_tables, why) => {
+      const names = (await store.collections()).map((c) => collectionTopic(c.name));
+      return [
+        ...(userTables.length > 0 ? [sourceLostEvent(userTables, why)] : []),
+        ...(names.length > 0 ? [sourceLostReset(names, why)] : []),
+      ];
+    },
+  };
+  return { store, checkpoints, key, userTables, mapping, close };
 }

@@ -69,15 +69,34 @@ async function send(page: Page, text: string): Promise<void> {
   await page.getByTestId('composer-text').and(page.locator(':placeholder-shown')).waitFor({ timeout: WAIT });
 }
 
-/** Waits until the page shows exactly `expected` (in order), then checks it stays so. */
+let markers = 0;
+
+/** One collections API call with the admin token (allowed on every record). */
+async function asAdmin(method: string, path: string, body?: unknown): Promise<Response> {
+  const res = await fetch(`${server!.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...bearer(await adminToken()) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  expect(res.ok, `${method} ${path}: ${res.status}`).toBe(true);
+  return res;
+}
+
+/**
+ * Waits until the page shows exactly `expected` (in order), then proves nothing else
+ * is still on its way: a marker written after everything must arrive last (a late
+ * duplicate or stray change would show before it), and leave again when deleted.
+ */
 async function expectMessages(page: Page, expected: string[]): Promise<void> {
-  await waitUntil(
-    async () => (await texts(page)).join('\n') === expected.join('\n'),
-    WAIT,
-    `messages ${JSON.stringify(expected)}`,
-  );
-  await new Promise((resolve) => setTimeout(resolve, 300)); // a duplicate would show up in this window
-  expect(await texts(page)).toEqual(expected);
+  const shows = (list: string[], what: string) =>
+    waitUntil(async () => (await texts(page)).join('\n') === list.join('\n'), WAIT, `${what} ${JSON.stringify(list)}`);
+  await shows(expected, 'messages');
+  const marker = `end marker ${++markers}`;
+  const created = await asAdmin('POST', '/collections/messages/records', { author: 'api', name: 'API', text: marker });
+  const { id } = (await created.json()) as { id: string };
+  await shows([...expected, marker], 'nothing before the marker:');
+  await asAdmin('DELETE', `/collections/messages/records/${id}`);
+  await shows(expected, 'the marker gone:');
 }
 
 describe('browser: CI must have chromium', () => {

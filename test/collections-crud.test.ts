@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningServer, serve } from '../src/server.js';
 import { call, collectionsTempDir, listAll, type Reply } from './fixtures/collections-support.js';
+import { collectionStores, STORE_KINDS, type StoreKind } from './support/collection-stores.js';
 
 const messagesSchema = {
   type: 'object',
@@ -19,25 +20,32 @@ const messagesSchema = {
 let dir: ReturnType<typeof collectionsTempDir>;
 let server: RunningServer;
 let url: string;
+const stores = collectionStores();
 
-beforeEach(async () => {
-  dir = collectionsTempDir();
-  server = await serve({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir: dir.path,
-    logLevel: 'silent',
-    maxEventBytes: 4096,
-    canaryIntervalMs: 0, // "nothing written" compares log heads: no beats in the log
-    collections: { messages: { schema: messagesSchema } },
+afterAll(() => stores.remove());
+
+/** Every test runs on each store: the contract is the same, SQLite or PostgreSQL. */
+function serveOn(kind: StoreKind): void {
+  beforeEach(async () => {
+    dir = collectionsTempDir();
+    server = await serve({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir: dir.path,
+      logLevel: 'silent',
+      maxEventBytes: 4096,
+      canaryIntervalMs: 0, // "nothing written" compares log heads: no beats in the log
+      collections: { messages: { schema: messagesSchema } },
+      ...(await stores.options(kind)),
+    });
+    url = server.url;
+  }, 60_000);
+
+  afterEach(async () => {
+    await server.close();
+    dir.remove();
   });
-  url = server.url;
-});
-
-afterEach(async () => {
-  await server.close();
-  dir.remove();
-});
+}
 
 /** The log head and the number of stored records, read through the hub (to prove a failure wrote nothing). */
 async function footprint() {
@@ -46,7 +54,8 @@ async function footprint() {
   return { head: position.head, records: names.reduce((n, c) => n + c.records, 0) };
 }
 
-describe('collections CRUD over HTTP', () => {
+describe.each(STORE_KINDS)('collections CRUD over HTTP (%s store)', (kind) => {
+  serveOn(kind);
   it('creates, reads, replaces, patches and deletes a record with versions and timestamps', async () => {
     const created = await call(url, 'POST', '/collections/notes/records', { title: 'a', tags: ['x'] });
     expect(created.status).toBe(201);
@@ -274,7 +283,8 @@ describe('collections CRUD over HTTP', () => {
   });
 });
 
-describe('collections: a write and its change event are one transaction', () => {
+describe.each(STORE_KINDS)('collections: a write and its change event are one transaction (%s store)', (kind) => {
+  serveOn(kind);
   it('publishes one change event per write on the collection and record topics', async () => {
     const { body: record } = await call(url, 'POST', '/collections/notes/records', { a: 1 });
     await call(url, 'PATCH', `/collections/notes/records/${record.id}`, { b: 2 });
@@ -321,14 +331,18 @@ describe('collections: a write and its change event are one transaction', () => 
     const head = (await server.hub.log.position()).head;
     await server.close();
 
-    // Straight from the database file: rebuild the records from the change events alone.
+    // Straight from the log's database file: rebuild the records from the change events alone.
     const db = new Database(join(dir.path, 'ssehub.db'), { readonly: true });
     const events = db.prepare('SELECT seq, type, data FROM events ORDER BY seq').all() as {
       seq: number;
       type: string;
       data: string;
     }[];
-    const rows = db.prepare("SELECT id, version FROM collection_records WHERE collection = 'messages'").all();
+    const recordsSql = "SELECT id, version FROM %s WHERE collection = 'messages'";
+    const rows =
+      kind === 'sqlite'
+        ? db.prepare(recordsSql.replace('%s', 'collection_records')).all()
+        : await stores.query(recordsSql.replace('%s', 'ssehub_collection_records'));
     db.close();
     expect(events.length).toBe(head);
     expect(events.length).toBe(acknowledged); // one event per successful write, none for a refused one

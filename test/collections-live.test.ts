@@ -1,5 +1,5 @@
 import { EventSource } from 'eventsource';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { CollectionRecord } from '../src/collections/collection-record.js';
 import type { SqliteEventLog } from '../src/log/sqlite-log.js';
 import { type RunningServer, type ServeOptions, serve } from '../src/server.js';
@@ -12,15 +12,20 @@ import {
   type RawLive,
   seqOf,
 } from './fixtures/collections-support.js';
+import { collectionStores, STORE_KINDS, type StoreKind } from './support/collection-stores.js';
 import { waitUntil } from './support/wait.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
+const stores = collectionStores();
+
+afterAll(() => stores.remove());
 
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function start(options: ServeOptions = {}): Promise<RunningServer> {
+/** A hub with its collections on `kind` (SQLite unless a test runs on each store). */
+async function start(options: ServeOptions = {}, kind: StoreKind = 'sqlite'): Promise<RunningServer> {
   const dir = collectionsTempDir();
   const server = await serve({
     port: 0,
@@ -29,6 +34,7 @@ async function start(options: ServeOptions = {}): Promise<RunningServer> {
     logLevel: 'silent',
     canaryIntervalMs: 0, // positions are compared exactly: no beats in the log
     ...options,
+    ...(await stores.options(kind)),
   });
   cleanups.push(
     () => dir.remove(),
@@ -45,9 +51,10 @@ async function live(...args: Parameters<typeof openLive>): Promise<RawLive> {
 
 const strip = (records: readonly CollectionRecord[]) => records.map((r) => JSON.stringify(r));
 
-describe('live collections: snapshot then changes', () => {
+/** The snapshot/tail contract and resume, on each store: no gap, no duplicate, whichever holds the records. */
+describe.each(STORE_KINDS)('live collections on the %s store', (kind) => {
   it('starts with a snapshot at the log position and carries later changes', async () => {
-    const server = await start();
+    const server = await start({}, kind);
     const { body: first } = await call(server.url, 'POST', '/collections/tasks/records', { room: 'a' });
     const stream = await live(server.url, 'tasks');
     expect(stream.status).toBe(200);
@@ -67,7 +74,7 @@ describe('live collections: snapshot then changes', () => {
   });
 
   it('keeps every client exact across the snapshot boundary while writers insert, update and delete', async () => {
-    const server = await start();
+    const server = await start({}, kind);
     const url = server.url;
     const known: string[] = [];
     for (let i = 0; i < 30; i++) {
@@ -148,6 +155,7 @@ describe('live collections: snapshot then changes', () => {
       );
       const { state } = client;
       expect(state.snapshots, `client ${index}`).toBe(1);
+      expect(state.duplicates, `client ${index}`).toEqual([]);
       const from = seqOf(state.snapshotPosition);
       if (client.query === '') {
         // Every change after the snapshot position, each exactly once and in order (all events here are this collection's).
@@ -170,6 +178,41 @@ describe('live collections: snapshot then changes', () => {
     expect(new Set(clients.map((c) => c.state.snapshotPosition)).size).toBeGreaterThan(3);
   });
 
+  it('resumes from a known id with only the missed changes, no snapshot', async () => {
+    const server = await start({}, kind);
+    const { body: a } = await call(server.url, 'POST', '/collections/tasks/records', { n: 1 });
+    const first = await live(server.url, 'tasks');
+    await waitUntil(() => first.state.snapshots === 1, 15_000, 'the snapshot');
+    first.close();
+    const state = first.state;
+
+    const { body: b } = await call(server.url, 'POST', '/collections/tasks/records', { n: 2 });
+    await call(server.url, 'PATCH', `/collections/tasks/records/${a.id}`, { n: 5 });
+    await call(server.url, 'DELETE', `/collections/tasks/records/${b.id}`);
+
+    const resumed = await live(server.url, 'tasks', { lastEventId: state.lastEventId });
+    await waitUntil(() => resumed.events.length === 3, 15_000, 'three missed changes');
+    expect(resumed.events.map((e) => e.type)).toEqual(['insert', 'update', 'delete']);
+    expect(resumed.retries.length).toBe(1);
+    for (const event of resumed.events) state.apply(event.type, event.data, event.lastEventId);
+    expect(strip(state.sorted())).toEqual(strip(await listAll(server.url, 'tasks')));
+
+    // From the middle, and through the lastEventId query parameter as well.
+    const middle = resumed.events[1]!.lastEventId;
+    const url = new URL('/collections/tasks/live', server.url);
+    url.searchParams.set('lastEventId', middle);
+    const controller = new AbortController();
+    cleanups.push(() => controller.abort());
+    const res = await fetch(url, { signal: controller.signal });
+    const reader = res.body!.getReader();
+    let text = '';
+    while (!text.includes('event: delete')) text += new TextDecoder().decode((await reader.read()).value);
+    expect(text).not.toContain('snapshot');
+    expect(text).not.toContain('event: update');
+  });
+});
+
+describe('live collections: snapshot then changes', () => {
   it('lets a large snapshot drain before live changes, instead of dropping the client as slow', async () => {
     const server = await start({ maxBufferBytes: 64 * 1024 });
     const text = 'x'.repeat(8 * 1024);
@@ -247,39 +290,6 @@ describe('live collections: snapshot then changes', () => {
 });
 
 describe('live collections: resume', () => {
-  it('resumes from a known id with only the missed changes, no snapshot', async () => {
-    const server = await start();
-    const { body: a } = await call(server.url, 'POST', '/collections/tasks/records', { n: 1 });
-    const first = await live(server.url, 'tasks');
-    await waitUntil(() => first.state.snapshots === 1, 15_000, 'the snapshot');
-    first.close();
-    const state = first.state;
-
-    const { body: b } = await call(server.url, 'POST', '/collections/tasks/records', { n: 2 });
-    await call(server.url, 'PATCH', `/collections/tasks/records/${a.id}`, { n: 5 });
-    await call(server.url, 'DELETE', `/collections/tasks/records/${b.id}`);
-
-    const resumed = await live(server.url, 'tasks', { lastEventId: state.lastEventId });
-    await waitUntil(() => resumed.events.length === 3, 15_000, 'three missed changes');
-    expect(resumed.events.map((e) => e.type)).toEqual(['insert', 'update', 'delete']);
-    expect(resumed.retries.length).toBe(1);
-    for (const event of resumed.events) state.apply(event.type, event.data, event.lastEventId);
-    expect(strip(state.sorted())).toEqual(strip(await listAll(server.url, 'tasks')));
-
-    // From the middle, and through the lastEventId query parameter as well.
-    const middle = resumed.events[1]!.lastEventId;
-    const url = new URL('/collections/tasks/live', server.url);
-    url.searchParams.set('lastEventId', middle);
-    const controller = new AbortController();
-    cleanups.push(() => controller.abort());
-    const res = await fetch(url, { signal: controller.signal });
-    const reader = res.body!.getReader();
-    let text = '';
-    while (!text.includes('event: delete')) text += new TextDecoder().decode((await reader.read()).value);
-    expect(text).not.toContain('snapshot');
-    expect(text).not.toContain('event: update');
-  });
-
   it('answers an unknown or foreign id with a fresh snapshot, never a bare reset', async () => {
     const server = await start();
     const { body: a } = await call(server.url, 'POST', '/collections/tasks/records', { n: 1 });

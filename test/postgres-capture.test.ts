@@ -148,6 +148,8 @@ describe.skipIf(!run)('change capture from PostgreSQL', () => {
     expect(await bad(['nokey'])).toMatch(/has no primary key.*REPLICA IDENTITY FULL/);
     expect(await bad(['orders'], 'postgres://postgres@127.0.0.1:1/postgres')).toMatch(/Cannot reach PostgreSQL/);
     await pg.query('CREATE ROLE plain LOGIN');
+    // It may create the collections' tables: what it lacks is the replication privilege.
+    await pg.query('GRANT CREATE ON SCHEMA public TO plain');
     const plain = pg.url.replace('postgres@', 'plain@');
     expect(await bad(['orders'], plain)).toMatch(/lacks the replication privilege; grant it with ALTER ROLE/);
     const replica = await startPostgres({ wal_level: 'replica' });
@@ -259,9 +261,14 @@ describe.skipIf(!run)('change capture from PostgreSQL', () => {
   }, 120_000);
 
   it('serve names the fix when the capture flags are incomplete or the server is down', async () => {
-    const alone = await runCli(['serve', '--ephemeral', '--postgres', pg.url]);
+    const alone = await runCli(['serve', '--ephemeral', '--capture', 'orders']);
     expect(alone.code).not.toBe(0);
-    expect(alone.stdout + alone.stderr).toMatch(/--postgres and --capture go together/);
+    expect(alone.stdout + alone.stderr).toMatch(/--capture needs --postgres <url>/);
+    const stray = await runCli(['serve', '--ephemeral', '--no-postgres-collections']);
+    expect(stray.stdout + stray.stderr).toMatch(/--no-postgres-collections needs --postgres <url>/);
+    const ephemeral = await runCli(['serve', '--ephemeral', '--postgres', pg.url]);
+    expect(ephemeral.code).not.toBe(0);
+    expect(ephemeral.stdout + ephemeral.stderr).toMatch(/need a durable log with checkpoints .*remove --ephemeral/);
     const dir = tempDir();
     const unreachable = await runCli(['serve', '--port', '0', '--data-dir', dir.path, '--capture', 'orders'], {
       SSEHUB_POSTGRES_URL: 'postgres://postgres@127.0.0.1:1/postgres',

@@ -48,6 +48,7 @@ describe.skipIf(!available)('a hub whose Redis restarts', () => {
       const reply = await publish(node.url, 't', `during-${i}`);
       expect(reply.status).toBe(503);
       expect(reply.body.error?.code).toBe('LOG_UNAVAILABLE');
+      expect(reply.retryAfter).toBe('1'); // docs/errors.md: every 503 says when to retry
     }
     const health = await healthz(node);
     expect(health.status).toBe(503);

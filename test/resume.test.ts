@@ -113,7 +113,8 @@ describe('reset when history does not reach back', () => {
     const hub = await hubFor({ retentionEvents: 5, retentionIntervalMs: 20 });
     const first = await publish(hub.url, { topic: 'r', data: '0' });
     for (let i = 1; i < 20; i++) await publish(hub.url, { topic: 'r', data: String(i) });
-    await new Promise((r) => setTimeout(r, 200));
+    // Until retention has run (not a fixed wait, which a slow machine can outlast).
+    await waitUntil(async () => (await hub.hub.log.position()).trimmedThrough >= 15, 10_000, 'retention');
     const stream = await openStream(hub.url, ['r'], { lastEventId: first.body.id as string });
     await stream.waitFor((e) => e.length === 1);
     const reset = resetData(stream);

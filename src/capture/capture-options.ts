@@ -5,8 +5,17 @@ import { SseHubError } from '../errors.js';
 export const postgresCaptureSchema = z.strictObject({
   /** `postgres://user:password@host:port/database`. */
   url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
-  /** Tables to capture, `schema.table` (a bare name is in `public`). */
-  capture: z.array(z.string().regex(/^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)?$/, 'must be schema.table')).min(1),
+  /**
+   * Tables to capture, `schema.table` (a bare name is in `public`). May be empty:
+   * the collections' records table (stored here with `--postgres`) is captured anyway.
+   */
+  capture: z.array(z.string().regex(/^[A-Za-z_][\w$]*(\.[A-Za-z_][\w$]*)?$/, 'must be schema.table')).default([]),
+  /**
+   * Keep live collections in this database (default), which makes them work in
+   * a cluster; false keeps them in the embedded SQLite log (single node) and
+   * leaves the database untouched but for capture.
+   */
+  collections: z.boolean().default(true),
   /** Replication slot name; one per deployment (the default `ssehub` suits one). */
   slot: z
     .string()

@@ -20,6 +20,23 @@ export interface CaptureHealth {
 const CHUNK_ROWS = 5_000;
 
 /**
+ * How captured changes become log events, given at composition: by default a
+ * row change is a `db/<table>` event (change-events.ts), and lost history is a
+ * `reset` on the captured tables' topics. A table that backs another feature
+ * (the collections' records table) maps its rows to that feature's events, or
+ * to none (`undefined`: nothing appended, the transaction still moves the checkpoint).
+ */
+export interface CaptureMapping {
+  event(change: RowChange): EventInput | undefined;
+  lost(tables: readonly string[], why: string): Promise<EventInput[]> | EventInput[];
+}
+
+export const DEFAULT_MAPPING: CaptureMapping = {
+  event: changeEvent,
+  lost: (tables, why) => [sourceLostEvent(tables, why)],
+};
+
+/**
  * Change capture: turns a source's committed transactions into log events,
  * exactly once. Each transaction's events (or a group of whole consecutive
  * transactions) and the checkpoint are appended in one atomic log step
@@ -33,6 +50,7 @@ export class Capture {
   readonly #store: CheckpointStore;
   readonly #logger: Logger;
   readonly #key: string;
+  readonly #mapping: CaptureMapping;
   #checkpoint: string | undefined;
   #state: CaptureHealth['state'] = 'stopped';
   #detail: string | undefined;
@@ -49,11 +67,18 @@ export class Capture {
   #transactions = 0;
   #changes = 0;
 
-  constructor(source: ChangeSource, store: CheckpointStore, logger: Logger, key = 'capture') {
+  constructor(
+    source: ChangeSource,
+    store: CheckpointStore,
+    logger: Logger,
+    key = 'capture',
+    mapping: CaptureMapping = DEFAULT_MAPPING,
+  ) {
     this.#source = source;
     this.#store = store;
     this.#logger = logger;
     this.#key = key;
+    this.#mapping = mapping;
   }
 
   /** Resolves once the source is checked and streaming has begun; throws CAPTURE_UNAVAILABLE otherwise. */
@@ -117,12 +142,14 @@ export class Capture {
     },
     change: (change: RowChange) => {
       if (this.#skipping) return;
+      const event = this.#mapping.event(change);
+      if (!event) return;
       let chunk = this.#chunks[this.#chunks.length - 1] as EventInput[];
       if (chunk.length >= CHUNK_ROWS) {
         chunk = [];
         this.#chunks.push(chunk);
       }
-      chunk.push(changeEvent(change));
+      chunk.push(event);
     },
     commit: async (position) => {
       if (this.#failure !== undefined) {
@@ -158,7 +185,8 @@ export class Capture {
       await this.#flush();
       this.#logger.warn({ why }, 'change capture lost its source history; writing a reset for the captured tables');
       // The reset is stored with the new starting point, so a crash right after cannot lose or repeat it.
-      await this.#store.appendWithCheckpoint([[sourceLostEvent(this.#source.tables, why)]], this.#key, restartAt);
+      const resets = await this.#mapping.lost(this.#source.tables, why);
+      await this.#store.appendWithCheckpoint([resets], this.#key, restartAt);
       this.#checkpoint = restartAt;
     },
     checkpoint: async () => {

@@ -38,9 +38,13 @@ export function changeEvent(change: RowChange): EventInput {
 
 /** The `reset` written into the log when the source lost history: readers of these tables must refetch. */
 export function sourceLostEvent(tables: readonly string[], why: string): EventInput {
-  return {
-    topics: tables.map((t) => `${CAPTURE_ROOT}/${tableTopicName(t)}`),
-    type: RESET_EVENT,
-    data: JSON.stringify({ reason: 'source-lost', lastEventId: null, detail: why }),
-  };
+  return sourceLostReset(
+    tables.map((t) => `${CAPTURE_ROOT}/${tableTopicName(t)}`),
+    why,
+  );
+}
+
+/** The same `reset` on any topics fed by capture (such as the collections' topics). */
+export function sourceLostReset(topics: readonly string[], why: string): EventInput {
+  return { topics, type: RESET_EVENT, data: JSON.stringify({ reason: 'source-lost', lastEventId: null, detail: why }) };
 }

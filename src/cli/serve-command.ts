@@ -43,6 +43,7 @@ interface ServeFlags {
   postgres?: string;
   capture?: string;
   captureSlot?: string;
+  postgresCollections?: boolean;
   workers: number;
   collections?: string;
   jwtSecret?: string;
@@ -188,9 +189,10 @@ export function serveCommand(): Command {
         .default('ssehub:'),
     )
     .addOption(
-      new Option('--postgres <url>', 'capture changes from this PostgreSQL (needs --capture; docs/postgres.md)').env(
-        'SSEHUB_POSTGRES_URL',
-      ),
+      new Option(
+        '--postgres <url>',
+        'store collections in this PostgreSQL and capture --capture tables (docs/postgres.md)',
+      ).env('SSEHUB_POSTGRES_URL'),
     )
     .addOption(
       new Option('--capture <tables>', 'comma-separated schema.table list to capture into db/<table> topics').env(
@@ -200,6 +202,12 @@ export function serveCommand(): Command {
     .addOption(
       new Option('--capture-slot <name>', 'replication slot (and publication) name (default ssehub)').env(
         'SSEHUB_CAPTURE_SLOT',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--no-postgres-collections',
+        'with --postgres, keep collections in the embedded SQLite log instead (single node)',
       ),
     )
     .addOption(
@@ -270,6 +278,11 @@ export function serveCommand(): Command {
     )
     .action(async (flags: ServeFlags, command: Command) => {
       assertWorkersConfig(flags.workers, flags.redis);
+      // Switches read from the environment must say yes or no (SSEHUB_EPHEMERAL=false is not "on").
+      const ephemeral = flags.ephemeral !== undefined && envSwitch(command, 'ephemeral', 'SSEHUB_EPHEMERAL');
+      const insecureOpen =
+        flags.insecureOpen !== undefined && envSwitch(command, 'insecureOpen', 'SSEHUB_INSECURE_OPEN');
+      const noMetrics = flags.metrics === false && envSwitch(command, 'metrics', 'SSEHUB_NO_METRICS');
       if (flags.workers > 1 && cluster.isPrimary) {
         const logger = pino({ level: flags.logLevel, base: { name: 'ssehub', role: 'primary' } });
         const code = await new ClusterPrimary({ workers: flags.workers, logger }).run();
@@ -278,7 +291,7 @@ export function serveCommand(): Command {
       const running = await serve({
         port: flags.port,
         ...(flags.host !== undefined && { host: flags.host }),
-        insecureOpen: Boolean(flags.insecureOpen),
+        insecureOpen,
         ...readTlsFiles(flags.tlsCert, flags.tlsKey),
         ...(flags.h2c !== undefined && { h2c: envSwitch(command, 'h2c', 'SSEHUB_H2C') }),
         ...(flags.http2MaxStreams !== undefined && { http2MaxStreams: flags.http2MaxStreams }),
@@ -286,12 +299,12 @@ export function serveCommand(): Command {
         ...(flags.publishRate !== undefined && { publishRate: flags.publishRate }),
         ...(flags.publishBurst !== undefined && { publishBurst: flags.publishBurst }),
         dataDir: flags.dataDir,
-        ephemeral: Boolean(flags.ephemeral),
+        ephemeral,
         sync: flags.sync,
         ...(flags.retentionEvents !== undefined && { retentionEvents: flags.retentionEvents }),
         ...(flags.retentionAge !== undefined && { retentionAgeMs: flags.retentionAge }),
         ...(flags.heartbeat !== undefined && { heartbeatMs: flags.heartbeat }),
-        ...(flags.metrics === false && { metrics: false }),
+        ...(noMetrics && { metrics: false }),
         ...(flags.canary !== undefined && { canaryIntervalMs: flags.canary }),
         ...(flags.retry !== undefined && { retryMs: flags.retry }),
         ...(flags.maxBuffer !== undefined && { maxBufferBytes: flags.maxBuffer }),
@@ -313,7 +326,7 @@ export function serveCommand(): Command {
         {
           url: running.url,
           maxConnections: running.hub.config.maxConnections,
-          log: flags.redis ? `redis (prefix ${flags.redisPrefix})` : flags.ephemeral ? '(memory)' : flags.dataDir,
+          log: flags.redis ? `redis (prefix ${flags.redisPrefix})` : ephemeral ? '(memory)' : flags.dataDir,
           ...(cluster.isWorker && { worker: cluster.worker?.id }),
         },
         `ssehub listening on ${running.url}`,
@@ -369,7 +382,8 @@ function commaList(value: string): string[] {
 /**
  * A switch set on the command line is on. Commander turns a switch on for any
  * value of its variable, so `SSEHUB_ALLOW_QUERY_TOKEN=false` would weaken
- * security: the variable must say yes or no.
+ * security and `SSEHUB_EPHEMERAL=false` would keep the log in memory: the
+ * variable must say yes or no. For `--no-x` switches, true means "no x".
  */
 function envSwitch(command: Command, name: string, variable: string): boolean {
   if (command.getOptionValueSource(name) !== 'env') return true;
@@ -384,17 +398,24 @@ export function describeStartupError(err: unknown): string {
   return `ssehub: ${(err as Error)?.stack ?? String(err)}`;
 }
 
-/** `--postgres` and `--capture` go together; the rest is validated by the capture options schema. */
+/**
+ * `--capture` needs `--postgres`; `--postgres` alone stores collections there. The
+ * rest is validated by the capture options schema.
+ */
 function postgresOptions(flags: ServeFlags) {
-  if (flags.postgres === undefined && flags.capture === undefined) return {};
-  if (flags.postgres === undefined || flags.capture === undefined) {
-    throw new SseHubError('INVALID_CONFIG', '--postgres and --capture go together: name the server and the tables');
+  if (flags.postgres === undefined && flags.capture === undefined && flags.postgresCollections !== false) return {};
+  if (flags.postgres === undefined) {
+    throw new SseHubError(
+      'INVALID_CONFIG',
+      `${flags.capture === undefined ? '--no-postgres-collections' : '--capture'} needs --postgres <url>: name the server`,
+    );
   }
   return {
     postgres: {
       url: flags.postgres,
-      capture: commaList(flags.capture),
+      capture: commaList(flags.capture ?? ''),
       ...(flags.captureSlot !== undefined && { slot: flags.captureSlot, publication: flags.captureSlot }),
+      ...(flags.postgresCollections === false && { collections: false }),
     },
   };
 }

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { retryAfterMs } from '../client/client-error.js';
 import { SseParser } from '../protocol/parser.js';
 import { SESSION_EVENT } from '../protocol/wire.js';
 import { collect } from './parse-args.js';
@@ -30,6 +31,8 @@ export function tailCommand(): Command {
       process.once('SIGINT', () => controller.abort());
       process.once('SIGTERM', () => controller.abort());
       while (!controller.signal.aborted) {
+        // A refusal's Retry-After, when longer than the hub's retry:.
+        let refusedForMs = 0;
         try {
           const url = new URL('/events', flags.url);
           for (const topic of flags.topic) url.searchParams.append('topic', topic);
@@ -43,11 +46,13 @@ export function tailCommand(): Command {
           });
           if (!res.ok || !res.body) {
             const message = describeRefusal(res.status, await res.text());
-            if (res.status >= 400 && res.status < 500 && res.status !== 429) {
+            // As the SDK: a timeout or a rate limit heals by waiting, other 4xx answers do not.
+            if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
               process.stderr.write(`ssehub tail: ${message}\n`);
               process.exitCode = 1;
               return;
             }
+            refusedForMs = retryAfterMs(res.headers.get('retry-after')) ?? 0;
             throw new Error(message);
           }
           const parser = new SseParser(
@@ -73,9 +78,12 @@ export function tailCommand(): Command {
           parser.end();
         } catch (err) {
           if (controller.signal.aborted) break;
-          process.stderr.write(`ssehub tail: ${(err as Error).message}; reconnecting in ${retryMs} ms\n`);
+          process.stderr.write(
+            `ssehub tail: ${(err as Error).message}; reconnecting in ${Math.max(retryMs, refusedForMs)} ms\n`,
+          );
         }
-        if (!controller.signal.aborted) await new Promise((resolve) => setTimeout(resolve, retryMs));
+        const waitMs = Math.max(retryMs, refusedForMs);
+        if (!controller.signal.aborted) await new Promise((resolve) => setTimeout(resolve, waitMs));
       }
     });
 }

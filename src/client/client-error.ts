@@ -6,6 +6,8 @@ export class HubClientError extends Error {
   /** The HTTP status (0 when no answer came). */
   readonly status: number;
   readonly details: Record<string, unknown> | undefined;
+  /** The answer's `Retry-After` in ms (a 503 or 429): reconnects wait at least this long. */
+  retryAfterMs: number | undefined;
 
   constructor(
     code: string,
@@ -36,5 +38,16 @@ export async function errorFromResponse(response: Response): Promise<HubClientEr
   } catch {
     // not a JSON error body; keep the status line
   }
-  return new HubClientError(code, message, response.status, details);
+  const error = new HubClientError(code, message, response.status, details);
+  error.retryAfterMs = retryAfterMs(response.headers.get('retry-after'));
+  return error;
+}
+
+/** `Retry-After` as delay-seconds or an HTTP date, in ms from now; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  // An HTTP date names its day and month; anything else (a negative number, say) is unreadable.
+  const at = /[a-z]/i.test(value) ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -47,6 +47,8 @@ export class FetchStream extends ReconnectingStream {
         if (this.closed) return;
       }
       this.setStatus(first ? 'connecting' : 'reconnecting');
+      // A busy or rate-limiting hub says when to come back (Retry-After); never sooner than that.
+      let serverDelayMs = 0;
       try {
         const received = await this.#connectOnce();
         if (received) {
@@ -59,11 +61,12 @@ export class FetchStream extends ReconnectingStream {
           this.giveUp(err);
           return;
         }
+        if (err instanceof HubClientError) serverDelayMs = err.retryAfterMs ?? 0;
       }
       if (this.closed) return;
       if (this.outOfRetries(++failures)) return;
       this.setStatus(isOffline() ? 'offline' : 'reconnecting');
-      await this.#sleep(this.backoff.next());
+      await this.#sleep(Math.max(this.backoff.next(), Math.min(serverDelayMs, this.options.maxDelayMs)));
     }
   }
 

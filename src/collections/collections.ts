@@ -69,7 +69,8 @@ export class Collections {
   readonly store: CollectionStore;
   readonly limits: CollectionLimits;
   readonly access: CollectionAccess;
-  readonly #schemas = new Map<string, RecordSchema | undefined>();
+  /** Compiled schemas by collection, with the stored text they were compiled from. */
+  readonly #schemas = new Map<string, { text: string; schema: RecordSchema }>();
 
   constructor(store: CollectionStore, limits: CollectionLimits, access: CollectionAccess = new CollectionAccess()) {
     this.store = store;
@@ -270,17 +271,28 @@ export class Collections {
     assertAdmin(principal, 'Changing a collection schema');
     const parsed = schema === undefined ? undefined : parseRecordSchema(schema);
     await this.store.setSchema(collection, parsed);
-    this.#schemas.set(collection, parsed);
+    if (parsed) this.#schemas.set(collection, { text: JSON.stringify(parsed), schema: parsed });
+    else this.#schemas.delete(collection);
     return parsed;
   }
 
+  /**
+   * The stored schema, read on every use: on a shared store another node may
+   * have changed it. It is compiled only when its text differs from the one
+   * compiled last.
+   */
   async #schemaOf(collection: string): Promise<RecordSchema | undefined> {
-    if (!this.#schemas.has(collection)) {
-      const stored = await this.store.getSchema(collection);
-      // Compiled once here; later writes reuse the compiled validator.
-      this.#schemas.set(collection, stored && parseRecordSchema(stored));
+    const stored = await this.store.getSchema(collection);
+    if (!stored) {
+      this.#schemas.delete(collection);
+      return undefined;
     }
-    return this.#schemas.get(collection);
+    const text = JSON.stringify(stored);
+    const cached = this.#schemas.get(collection);
+    if (cached?.text === text) return cached.schema;
+    const schema = parseRecordSchema(stored);
+    this.#schemas.set(collection, { text, schema });
+    return schema;
   }
 
   #checkObject(value: unknown): RecordData {

@@ -5,6 +5,7 @@ import type { Hub } from '../hub/hub.js';
 import { SqliteEventLog } from '../log/sqlite-log.js';
 import { CollectionAccess } from './collection-access.js';
 import { collectionRoutes } from './collection-routes.js';
+import type { CollectionStore } from './collection-store.js';
 import { collectionViews } from './collection-views.js';
 import {
   type CollectionConfig,
@@ -23,20 +24,31 @@ export interface CollectionsOptions {
 }
 
 /**
- * Live collections for a started hub whose log is the SQLite log (records live
- * in the same database, so a write and its event commit together). With another
- * log there are no collections: undefined, or INVALID_CONFIG if some were configured.
+ * Live collections for a started hub, on `store` when composition gives one (the
+ * PostgreSQL store, with --postgres), else on the SQLite log (records live in the
+ * same database, so a write and its event commit together). With neither there
+ * are no collections: undefined, or INVALID_CONFIG if some were configured.
  */
 export async function createCollections(
   hub: Hub,
   options: CollectionsOptions,
   logger?: Logger,
+  store?: CollectionStore,
 ): Promise<{ collections: Collections; route: HttpRoute } | undefined> {
-  if (!(hub.log instanceof SqliteEventLog)) {
+  const embedded = hub.log instanceof SqliteEventLog ? new SqliteCollectionStore(hub.log) : undefined;
+  // Records already in the embedded store would silently vanish from view behind another store.
+  if (store && embedded && (await embedded.collections()).some((c) => c.records > 0)) {
+    throw new SseHubError(
+      'INVALID_CONFIG',
+      'Collections hold records in the embedded SQLite log, but --postgres would keep collections in PostgreSQL and hide them. Start with --no-postgres-collections to keep them in SQLite, or copy them to PostgreSQL first (docs/postgres.md).',
+    );
+  }
+  const chosen = store ?? embedded;
+  if (!chosen) {
     if (options.collections && Object.keys(options.collections).length > 0) {
       throw new SseHubError(
         'INVALID_CONFIG',
-        'Collections need the embedded SQLite log (single node): remove --ephemeral / --redis (or the custom log), or the collections option',
+        'Collections need the embedded SQLite log (single node) or PostgreSQL: add --postgres <url> (also for a cluster on --redis), or remove --ephemeral / the custom log, or the collections option',
       );
     }
     return undefined;
@@ -53,7 +65,7 @@ export async function createCollections(
       'a collection rule failed while evaluating; treated as deny (logged once per rule)',
     );
   });
-  const collections = new Collections(new SqliteCollectionStore(hub.log), limits, access);
+  const collections = new Collections(chosen, limits, access);
   await collections.configure(options.collections ?? {});
   // Streams apply read rules and `where` on the server (docs/collections.md).
   // biome-ignore lint/correctness/useHookAtTopLevel: Hub.useViews is a plain method, not a React hook

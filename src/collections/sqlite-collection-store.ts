@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import { SseHubError } from '../errors.js';
 import { formatEventId } from '../log/event-id.js';
 import type { SqliteEventLog } from '../log/sqlite-log.js';
 import { changeEventInput } from './change-event.js';
@@ -17,6 +16,7 @@ import type {
 import { assertWhereField } from './list-query.js';
 import { RecordIdGenerator } from './record-id.js';
 import type { RecordSchema } from './record-schema.js';
+import { assertSnapshotLimits, assertWritable, pageOf } from './store-checks.js';
 
 interface RecordRow {
   id: string;
@@ -153,10 +153,7 @@ export class SqliteCollectionStore implements CollectionStore {
   async list(collection: string, query: ListQuery): Promise<RecordPage> {
     // One extra row tells whether another page follows.
     const { statement, params } = this.#select(collection, query.where, query.afterId, query.limit + 1);
-    const rows = statement.all(...params);
-    const more = rows.length > query.limit;
-    const records = rows.slice(0, query.limit).map(toRecord);
-    return { records, lastId: more ? records[records.length - 1]?.id : undefined };
+    return pageOf(statement.all(...params).map(toRecord), query.limit);
   }
 
   async snapshot(
@@ -179,20 +176,7 @@ export class SqliteCollectionStore implements CollectionStore {
       if (records.length > limits.maxRecords) break;
     }
     const position = this.#log.positionSync();
-    if (records.length > limits.maxRecords) {
-      throw new SseHubError(
-        'SNAPSHOT_TOO_LARGE',
-        `More than ${limits.maxRecords} records match in "${collection}"; narrow the live query with where.<field>= filters or page through GET /collections/${collection}/records`,
-        { maxRecords: limits.maxRecords },
-      );
-    }
-    if (bytes > limits.maxBytes) {
-      throw new SseHubError(
-        'SNAPSHOT_TOO_LARGE',
-        `The matching records of "${collection}" hold about ${bytes} bytes; a live snapshot is limited to ${limits.maxBytes} bytes. Narrow the query with where.<field>= filters.`,
-        { maxBytes: limits.maxBytes },
-      );
-    }
+    assertSnapshotLimits(collection, limits, records.length, bytes);
     return { records, position: formatEventId(position.epoch, position.head) };
   }
 
@@ -212,15 +196,8 @@ export class SqliteCollectionStore implements CollectionStore {
 
   #current(collection: string, id: string, expectedVersion: number | undefined): CollectionRecord {
     const row = this.#statements.get.get(collection, id);
-    if (!row) throw new SseHubError('RECORD_NOT_FOUND', `No record "${id}" in collection "${collection}"`);
-    if (expectedVersion !== undefined && expectedVersion !== row.version) {
-      throw new SseHubError(
-        'VERSION_CONFLICT',
-        `Record "${id}" is at version ${row.version}, not ${expectedVersion} (If-Match); reload it and retry`,
-        { currentVersion: row.version },
-      );
-    }
-    return toRecord(row);
+    assertWritable(collection, id, row?.version, expectedVersion);
+    return toRecord(row as RecordRow);
   }
 
   /**

@@ -23,6 +23,7 @@ import {
   replaceEpochScript,
   trimScript,
 } from './redis-scripts.js';
+import { safeUrl } from './safe-url.js';
 
 export interface RedisLogOptions {
   /** `redis://[user:password@]host:port[/db]` (or `rediss://` for TLS). */
@@ -355,17 +356,6 @@ export class RedisEventLog implements EventLog {
       this.#connectionLost = false;
       this.#logger?.info({ redis: safeUrl(this.#url) }, 'the Redis connection is back');
     });
-  }
-}
-
-/** The URL without its password, for logs and messages. */
-export function safeUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '(invalid Redis URL)';
   }
 }
 

@@ -32,7 +32,12 @@ export function createMercure(hub: Hub, options: MercureOptions): Mercure {
     ? new MercureSubscriptions(
         hub,
         options.redis
-          ? new RedisSubscriptionStore({ url: options.redis.url, prefix: options.redis.prefix })
+          ? new RedisSubscriptionStore({
+              url: options.redis.url,
+              prefix: options.redis.prefix,
+              onRefreshError: (err) =>
+                options.logger.warn({ err }, 'mercure: refreshing the shared subscription list failed; retrying'),
+            })
           : new MemorySubscriptionStore(),
         options.logger,
       )

@@ -43,6 +43,12 @@ export interface RedisSubscriptionStoreOptions {
   prefix: string;
   /** How long an entry outlives its node's last refresh (a crashed node's streams vanish then). */
   ttlMs?: number;
+  /**
+   * Told when a background refresh fails (it is retried at the next tick): if
+   * refreshes keep failing past the TTL, this node's subscriptions drop out of
+   * the shared list, so the failure must be seen rather than swallowed.
+   */
+  onRefreshError?: (err: unknown) => void;
 }
 
 /**
@@ -66,7 +72,8 @@ export class RedisSubscriptionStore implements SubscriptionStore {
     this.#redis.on('error', () => {});
     this.#key = `${options.prefix}{mercure}:subscriptions`;
     this.#ttlMs = options.ttlMs ?? 30_000;
-    this.#timer = setInterval(() => void this.#refresh().catch(() => {}), this.#ttlMs / 3).unref();
+    const onError = options.onRefreshError ?? (() => {});
+    this.#timer = setInterval(() => void this.#refresh().catch(onError), this.#ttlMs / 3).unref();
   }
 
   async add(records: readonly SubscriptionRecord[]): Promise<void> {

@@ -11,12 +11,14 @@ interface Pair {
  * A TCP proxy in front of a real server that can stall chosen connections:
  * those whose client sent `marker` (any case; e.g. `XREAD`, the Redis live feed) stop
  * receiving replies until thawed, while every other connection keeps working.
+ * It can also cut the network: drop every connection and refuse new ones until restored.
  */
 export class StallingProxy {
   readonly #server: Server;
   readonly #pairs = new Set<Pair>();
   readonly #marker: string;
   #frozen = false;
+  #cut = false;
 
   private constructor(server: Server, marker: string) {
     this.#server = server;
@@ -36,6 +38,10 @@ export class StallingProxy {
   }
 
   connect(client: Socket, target: { host: string; port: number }): void {
+    if (this.#cut) {
+      client.destroy();
+      return;
+    }
     const upstream = new (client.constructor as typeof Socket)();
     const pair: Pair = { client, upstream, marked: false };
     this.#pairs.add(pair);
@@ -66,6 +72,19 @@ export class StallingProxy {
   thaw(): void {
     this.#frozen = false;
     for (const pair of this.#pairs) pair.upstream.resume();
+  }
+
+  /** Drops every open connection and refuses new ones until {@link restore}: a network outage. */
+  cut(): void {
+    this.#cut = true;
+    for (const pair of this.#pairs) {
+      pair.client.destroy();
+      pair.upstream.destroy();
+    }
+  }
+
+  restore(): void {
+    this.#cut = false;
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { LogicalReplicationService, type Pgoutput, PgoutputPlugin } from 'pg-logical-replication';
 import type { Logger } from 'pino';
 import { SseHubError } from '../../errors.js';
+import { safeUrl } from '../../log/safe-url.js';
 import type { ChangeSink, ChangeSource, RowChange } from '../change-source.js';
 import { compareLsn, decodeCheckpoint, encodeCheckpoint, lsnBefore, type PgCheckpoint } from './checkpoint.js';
 import { textMapper } from './type-mapping.js';
@@ -39,17 +40,6 @@ const STANDBY_RETRY_MS = 1_000;
 
 function unavailable(message: string, cause?: unknown): SseHubError {
   return new SseHubError('CAPTURE_UNAVAILABLE', message, undefined, cause === undefined ? undefined : { cause });
-}
-
-/** The URL without its password, for messages. */
-function safeUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparseable URL)';
-  }
 }
 
 function quoteIdent(name: string): string {
@@ -293,7 +283,9 @@ export class PostgresSource implements ChangeSource {
     this.#acked = undefined;
     // Keepalives that ask for a reply get one even before the first commit here.
     this.#confirmed ??= this.#resumeLsn;
-    const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [this.#publication] });
+    // Logical messages on: a transaction holding only one (a capture barrier's, capture-barrier.ts) is
+    // sent rather than skipped as empty, so its commit moves the checkpoint. The messages themselves are ignored.
+    const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [this.#publication], messages: true });
     // Map values from PostgreSQL's text form ourselves (see type-mapping.ts): patch each relation as it is parsed.
     const parse = plugin.parse.bind(plugin);
     plugin.parse = (buffer: Buffer) => {
@@ -399,6 +391,10 @@ export class PostgresSource implements ChangeSource {
     if (!service || lsn === undefined || (!force && lsn === this.#acked)) return;
     this.#acked = lsn;
     // The library reports lsn + 1; the flush position must be exactly the stored commit's end.
-    void service.acknowledge(lsnBefore(lsn), ping).catch(() => {});
+    void service.acknowledge(lsnBefore(lsn), ping).catch((err) => {
+      // Not fatal (the next ack repeats the position), but WAL piles up on the server while acks fail.
+      this.#acked = undefined;
+      this.#logger.warn({ err, lsn }, 'change capture: acknowledging the stored position failed; will retry');
+    });
   }
 }
