@@ -137,6 +137,20 @@ describe.each([
   });
 });
 
+describe('h2c port', () => {
+  it('an HTTP/1.1 client fails (h2c is HTTP/2 only) and the hub serves HTTP/2 on', async () => {
+    const hub = await startHub({ h2c: true });
+    try {
+      await expect(fetch(`${hub.url}/healthz`)).rejects.toThrow();
+      const session = await h2Connect(hub.url);
+      expect((await h2Request(session, '/healthz')).status).toBe(200);
+      session.close();
+    } finally {
+      await hub.stop();
+    }
+  });
+});
+
 describe('HTTP/2 backpressure', () => {
   it('drops a stream whose client stopped reading, as a slow consumer, and its session’s other streams go on', async () => {
     const hub = await startHub({ h2c: true, maxBufferBytes: 64 * 1024 });

@@ -30,8 +30,8 @@ export interface Transport {
  * The handler speaks node:http's (req, res). Node's HTTP/2 compatibility API
  * hands it Http2ServerRequest/Response, which cover what the routes use; the
  * HTTP/1-only parts (Connection headers, the raw socket, the Host header) are
- * handled where they are touched: node-connection.ts, unread-body.ts,
- * request-host.ts.
+ * handled where they are touched: node-connection.ts, unread-body.ts and
+ * host-check.ts (`requestHost`).
  */
 export function createTransport(
   config: TransportConfig,
