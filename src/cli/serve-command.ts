@@ -7,11 +7,16 @@ import { SseHubError } from '../errors.js';
 import { type ServeOptions, serve } from '../server.js';
 import { durationArg, portArg, positiveIntArg, rateArg, sizeArg } from './parse-args.js';
 import { readPublicKeyFile } from './public-key-file.js';
+import { readTlsFiles } from './tls-files.js';
 
 interface ServeFlags {
   port: number;
   host?: string;
   insecureOpen?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  h2c?: boolean;
+  http2MaxStreams?: number;
   trustProxy?: boolean | number;
   publishRate?: number;
   publishBurst?: number;
@@ -67,6 +72,22 @@ export function serveCommand(): Command {
       new Option('--insecure-open', 'allow binding a non-loopback address with no key configured').env(
         'SSEHUB_INSECURE_OPEN',
       ),
+    )
+    .addOption(
+      new Option('--tls-cert <file>', 'PEM certificate (chain): serve HTTPS with HTTP/2 and HTTP/1.1').env(
+        'SSEHUB_TLS_CERT',
+      ),
+    )
+    .addOption(new Option('--tls-key <file>', 'PEM private key of --tls-cert').env('SSEHUB_TLS_KEY'))
+    .addOption(
+      new Option('--h2c', 'cleartext HTTP/2 (prior knowledge) for a proxy in front; HTTP/1.1 is not served').env(
+        'SSEHUB_H2C',
+      ),
+    )
+    .addOption(
+      new Option('--http2-max-streams <n>', 'streams a client may open on one HTTP/2 connection (default 1000)')
+        .env('SSEHUB_HTTP2_MAX_STREAMS')
+        .argParser(positiveIntArg),
     )
     .addOption(
       new Option(
@@ -283,6 +304,9 @@ export function serveCommand(): Command {
         port: flags.port,
         ...(flags.host !== undefined && { host: flags.host }),
         insecureOpen,
+        ...readTlsFiles(flags.tlsCert, flags.tlsKey),
+        ...(flags.h2c !== undefined && { h2c: envSwitch(command, 'h2c', 'SSEHUB_H2C') }),
+        ...(flags.http2MaxStreams !== undefined && { http2MaxStreams: flags.http2MaxStreams }),
         ...(flags.trustProxy !== undefined && { trustProxy: flags.trustProxy }),
         ...(flags.publishRate !== undefined && { publishRate: flags.publishRate }),
         ...(flags.publishBurst !== undefined && { publishBurst: flags.publishBurst }),
