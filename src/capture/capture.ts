@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
+import { SseHubError } from '../errors.js';
 import type { CheckpointStore, EventInput } from '../log/event-log.js';
-import { changeEvent, sourceLostEvent } from './change-events.js';
+import { changeEvent, sourceLostEvent, type TransactionStamp } from './change-events.js';
 import type { ChangeSink, ChangeSource, RowChange, SourceState } from './change-source.js';
+import type { CaptureProgress } from './consistent-snapshot.js';
 
 export interface CaptureHealth {
   state: SourceState | 'stopped';
@@ -18,6 +20,8 @@ export interface CaptureHealth {
  * commit together), and the group size that makes a commit wait for its append.
  */
 const CHUNK_ROWS = 5_000;
+/** How often {@link Capture.waitStored} reads the stored checkpoint (it may be written by another node). */
+const PROGRESS_POLL_MS = 20;
 
 /**
  * Change capture: turns a source's committed transactions into log events,
@@ -28,7 +32,7 @@ const CHUNK_ROWS = 5_000;
  * the stored checkpoint and skips transactions at or below it (a source may
  * resend them after a crash).
  */
-export class Capture {
+export class Capture implements CaptureProgress {
   readonly #source: ChangeSource;
   readonly #store: CheckpointStore;
   readonly #logger: Logger;
@@ -37,6 +41,7 @@ export class Capture {
   #state: CaptureHealth['state'] = 'stopped';
   #detail: string | undefined;
   #skipping = false;
+  #stamp: TransactionStamp | undefined;
   #chunks: EventInput[][] = [];
   /** Committed transactions waiting for the next group append (see #flush). */
   #group: EventInput[][] = [];
@@ -71,6 +76,27 @@ export class Capture {
       transactions: this.#transactions,
       changes: this.#changes,
     };
+  }
+
+  /**
+   * Waits until the stored checkpoint covers `position` (read from the store, so
+   * a node whose capture is on standby follows the consuming node), asking the
+   * source to report its read position meanwhile: a quiet source then advances
+   * the checkpoint without a captured change (see ChangeSink.progress).
+   */
+  async waitStored(position: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.#source.reached(await this.#store.readCheckpoint(this.#key), position)) return;
+      if (Date.now() >= deadline) {
+        throw new SseHubError(
+          'CAPTURE_UNAVAILABLE',
+          `Change capture has not stored the database's changes up to ${position} within ${timeoutMs} ms (capture state: ${this.#state}${this.#detail ? `, ${this.#detail}` : ''}); retry later`,
+        );
+      }
+      this.#source.requestProgress?.();
+      await new Promise((resolve) => setTimeout(resolve, PROGRESS_POLL_MS));
+    }
   }
 
   async close(): Promise<void> {
@@ -111,8 +137,9 @@ export class Capture {
   }
 
   readonly #sink: ChangeSink = {
-    begin: (position) => {
+    begin: (position, xid) => {
       this.#skipping = this.#source.isStored(position, this.#checkpoint);
+      this.#stamp = xid === undefined ? undefined : { xid, lsn: position };
       this.#chunks = [[]];
     },
     change: (change: RowChange) => {
@@ -122,7 +149,7 @@ export class Capture {
         chunk = [];
         this.#chunks.push(chunk);
       }
-      chunk.push(changeEvent(change));
+      chunk.push(changeEvent(change, this.#stamp));
     },
     commit: async (position) => {
       if (this.#failure !== undefined) {
@@ -147,6 +174,19 @@ export class Capture {
       this.#groupTransactions++;
       if (this.#groupRows >= CHUNK_ROWS) await this.#flush();
       else if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => {
+          this.#flushScheduled = false;
+          void this.#flush();
+        });
+      }
+    },
+    progress: (checkpoint) => {
+      // Only between transactions and with no append pending or running (the source calls
+      // this only for a position past the last one confirmed): stored as an empty group.
+      if (this.#chunks.length > 0 || this.#groupPosition !== undefined || this.#flushing) return;
+      this.#groupPosition = checkpoint;
+      if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         setImmediate(() => {
           this.#flushScheduled = false;

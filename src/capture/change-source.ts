@@ -22,8 +22,12 @@ export interface RowChange {
 
 /** Receives a source's transactions; each method's promise is awaited before the next call. */
 export interface ChangeSink {
-  /** A transaction begins; `position` is its commit position (compare with {@link ChangeSource.compare}). */
-  begin(position: string): Promise<void> | void;
+  /**
+   * A transaction begins; `position` is its commit position, `xid` the source's
+   * transaction id (both go into every change event, so a consistent snapshot
+   * can tell which changes it already holds: see consistent-snapshot.ts).
+   */
+  begin(position: string, xid?: number): Promise<void> | void;
   change(change: RowChange): Promise<void> | void;
   /**
    * The transaction committed at `position`. May resolve before it is stored
@@ -42,6 +46,13 @@ export interface ChangeSink {
    * reconnect, since another node sharing the log may have moved it.
    */
   checkpoint(): Promise<string | undefined>;
+  /**
+   * Every transaction committed before `checkpoint`'s position has been handed
+   * to {@link commit} (the source has read that far with nothing to report): the
+   * consumer may store and confirm it once those commits are stored. Lets a quiet
+   * source's checkpoint advance, which {@link CaptureProgress} waits on.
+   */
+  progress?(checkpoint: string): void;
   /** Connection state, for health reports. */
   state(state: SourceState, detail?: string): void;
 }
@@ -62,5 +73,9 @@ export interface ChangeSource {
   confirm(checkpoint: string): void;
   /** True when transaction `position` is at or below `checkpoint` (already stored). */
   isStored(position: string, checkpoint: string | undefined): boolean;
+  /** True when every transaction committing before source `position` is at or below `checkpoint`. */
+  reached(checkpoint: string | undefined, position: string): boolean;
+  /** Asks the source to report its read position soon (through {@link ChangeSink.progress}). */
+  requestProgress?(): void;
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { SseHubError } from '../../errors.js';
 import type { ChangeSink, ChangeSource, RowChange } from '../change-source.js';
 import { compareLsn, decodeCheckpoint, encodeCheckpoint, lsnBefore, type PgCheckpoint } from './checkpoint.js';
+import { quoteIdent, quoteTable, readTableInfo, type TableInfo } from './table-info.js';
 import { textMapper } from './type-mapping.js';
 
 export interface PostgresSourceOptions {
@@ -18,24 +19,19 @@ export interface PostgresSourceOptions {
   logger: Logger;
 }
 
-interface TableInfo {
-  name: string;
-  /** Primary-key columns in key order (empty with REPLICA IDENTITY FULL and no key: the whole row is the key). */
-  keyColumns: string[];
-}
-
 const ACK_INTERVAL_MS = 1_000;
 /**
- * A replication connection silent this long gets a status update asking for a
- * reply: writing to it is what reveals a connection PostgreSQL closed without
- * the client noticing (seen when PostgreSQL shuts down), and the reply proves
- * it alive. Silent for {@link DEAD_AFTER_MS}, it is dropped and reopened.
+ * Every tick sends a status update asking for a reply: writing to the connection
+ * is what reveals one PostgreSQL closed without the client noticing (seen when
+ * PostgreSQL shuts down), and the reply proves it alive and reports the read
+ * position. Silent for {@link DEAD_AFTER_MS}, it is dropped and reopened.
  */
-const PING_AFTER_MS = 3_000;
 const DEAD_AFTER_MS = 15_000;
 const BACKOFF_MS = [250, 500, 1_000, 2_000, 5_000];
 /** How often a standby node tries to take the slot over. */
 const STANDBY_RETRY_MS = 1_000;
+/** At most one keepalive request per this many ms from {@link PostgresSource.requestProgress}. */
+const PROGRESS_REQUEST_MS = 50;
 
 function unavailable(message: string, cause?: unknown): SseHubError {
   return new SseHubError('CAPTURE_UNAVAILABLE', message, undefined, cause === undefined ? undefined : { cause });
@@ -50,10 +46,6 @@ function safeUrl(url: string): string {
   } catch {
     return '(unparseable URL)';
   }
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /**
@@ -87,6 +79,14 @@ export class PostgresSource implements ChangeSource {
   #wake: (() => void) | undefined;
   #lastHeard = 0;
   #failStream: ((err: unknown) => void) | undefined;
+  /** Replication messages parsed (arrived) and handled, to tell when a keepalive's position is fully handled. */
+  #arrived = 0;
+  #handled = 0;
+  #inTransaction = false;
+  /** A keepalive's position, waiting for the messages that arrived before it to be handled. */
+  #readMark: { lsn: string; arrived: number } | undefined;
+  #sink: ChangeSink | undefined;
+  #lastProgressRequest = 0;
 
   constructor(options: PostgresSourceOptions) {
     this.tables = options.tables.map((t) => (t.includes('.') ? t : `public.${t}`));
@@ -119,6 +119,33 @@ export class PostgresSource implements ChangeSource {
   isStored(position: string, checkpoint: string | undefined): boolean {
     const cp = decodeCheckpoint(checkpoint);
     return cp !== undefined && compareLsn(position, cp.lsn) < 0;
+  }
+
+  reached(checkpoint: string | undefined, position: string): boolean {
+    const cp = decodeCheckpoint(checkpoint);
+    return cp !== undefined && cp.system === this.#system && compareLsn(cp.lsn, position) >= 0;
+  }
+
+  /** A status update asking PostgreSQL for a keepalive, whose position then advances the checkpoint. */
+  requestProgress(): void {
+    const now = Date.now();
+    if (now - this.#lastProgressRequest < PROGRESS_REQUEST_MS) return;
+    this.#lastProgressRequest = now;
+    this.#ack(true, true);
+  }
+
+  /**
+   * PostgreSQL's keepalive carries how far the WAL sender has decoded: every
+   * transaction committed before it was sent before it. Once the messages that
+   * arrived before the keepalive are handled (and no transaction is open), that
+   * position may be stored as the checkpoint, though no captured table changed.
+   */
+  #reportProgress(): void {
+    const mark = this.#readMark;
+    if (!mark || this.#handled < mark.arrived || this.#inTransaction) return;
+    this.#readMark = undefined;
+    if (this.#confirmed !== undefined && compareLsn(mark.lsn, this.#confirmed) <= 0) return;
+    this.#sink?.progress?.(encodeCheckpoint({ system: this.#system, slot: this.#slot, lsn: mark.lsn }));
   }
 
   async close(): Promise<void> {
@@ -165,29 +192,18 @@ export class PostgresSource implements ChangeSource {
     this.#system = (await client.query<{ id: string }>('SELECT system_identifier::text AS id FROM pg_control_system()'))
       .rows[0]?.id as string;
     for (const table of this.tables) {
-      const [schema, name] = [table.slice(0, table.indexOf('.')), table.slice(table.indexOf('.') + 1)];
-      const found = (
-        await client.query<{ oid: number; identity: string; key: string[] | null }>(
-          `SELECT c.oid, c.relreplident AS identity,
-             (SELECT array_agg(a.attname::text ORDER BY array_position(i.indkey, a.attnum))::text[]
-                FROM pg_index i JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY (i.indkey)
-               WHERE i.indrelid = c.oid AND i.indisprimary) AS key
-           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')`,
-          [schema, name],
-        )
-      ).rows[0];
+      const found = await readTableInfo(client, table);
       if (!found) {
         throw unavailable(`The table ${table} does not exist; check --capture (tables are named schema.table).`);
       }
-      if (!found.key && found.identity !== 'f') {
+      if (found.keyColumns.length === 0 && found.identity !== 'f') {
         throw unavailable(
           `The table ${table} has no primary key, so its updates and deletes cannot be identified; add a primary key or run ALTER TABLE ${table} REPLICA IDENTITY FULL.`,
         );
       }
-      this.#info.set(table, { name: table, keyColumns: found.key ?? [] });
+      this.#info.set(table, found);
     }
-    const list = this.tables.map((t) => t.split('.').map(quoteIdent).join('.')).join(', ');
+    const list = this.tables.map(quoteTable).join(', ');
     const exists = (await client.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [this.#publication]))
       .rowCount;
     try {
@@ -296,7 +312,14 @@ export class PostgresSource implements ChangeSource {
     const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [this.#publication] });
     // Map values from PostgreSQL's text form ourselves (see type-mapping.ts): patch each relation as it is parsed.
     const parse = plugin.parse.bind(plugin);
+    this.#sink = sink;
+    this.#arrived = 0;
+    this.#handled = 0;
+    this.#inTransaction = false;
+    this.#readMark = undefined;
     plugin.parse = (buffer: Buffer) => {
+      // Called as each message arrives (before it is queued for handling): see #reportProgress.
+      if (generation === this.#generation) this.#arrived++;
       const message = parse(buffer);
       if (message.tag === 'relation') {
         for (const column of message.columns) column.parser = textMapper(column.typeOid);
@@ -304,7 +327,6 @@ export class PostgresSource implements ChangeSource {
       return message;
     };
     let failure: unknown;
-    let inTransaction = false;
     const fail = (err: unknown) => {
       failure ??= err;
       void service.stop().catch(() => {});
@@ -316,9 +338,12 @@ export class PostgresSource implements ChangeSource {
       onStart();
     });
     service.on('error', fail);
-    service.on('heartbeat', (_lsn: string, _time: number, reply: boolean) => {
+    service.on('heartbeat', (lsn: string, _time: number, reply: boolean) => {
       this.#lastHeard = Date.now();
       if (reply) this.#ack(true);
+      if (generation !== this.#generation || failure !== undefined) return;
+      this.#readMark = { lsn, arrived: this.#arrived };
+      this.#reportProgress();
     });
     service.on('data', async (_lsn: string, message: Pgoutput.Message) => {
       this.#lastHeard = Date.now();
@@ -327,16 +352,16 @@ export class PostgresSource implements ChangeSource {
       try {
         switch (message.tag) {
           case 'begin':
-            inTransaction = true;
-            await sink.begin(message.commitLsn as string);
+            this.#inTransaction = true;
+            await sink.begin(message.commitLsn as string, message.xid);
             break;
           case 'insert':
           case 'update':
           case 'delete':
-            if (inTransaction) await sink.change(this.#toChange(message));
+            if (this.#inTransaction) await sink.change(this.#toChange(message));
             break;
           case 'commit': {
-            inTransaction = false;
+            this.#inTransaction = false;
             const cp = { system: this.#system, slot: this.#slot, lsn: message.commitEndLsn as string };
             await sink.commit(encodeCheckpoint(cp));
             break;
@@ -346,6 +371,9 @@ export class PostgresSource implements ChangeSource {
         }
       } catch (err) {
         fail(err);
+      } finally {
+        this.#handled++;
+        this.#reportProgress();
       }
     });
     try {
@@ -389,7 +417,9 @@ export class PostgresSource implements ChangeSource {
       this.#failStream(new Error(`no message from PostgreSQL for ${Math.round(silent / 1000)} s`));
       return;
     }
-    this.#ack(silent > PING_AFTER_MS, silent > PING_AFTER_MS);
+    // Every tick asks for a keepalive: its position lets a quiet source's checkpoint advance
+    // (#reportProgress), which live-table snapshots on any node wait for.
+    this.#ack(true, true);
   }
 
   /** Tells PostgreSQL the last position stored in the log, so it may recycle WAL before it. */

@@ -1,0 +1,120 @@
+import pg from 'pg';
+import { SseHubError } from '../../errors.js';
+import type { TransactionStamp } from '../change-events.js';
+import type { Row, SnapshotReader, SnapshotReadOptions, SourceSnapshot } from '../consistent-snapshot.js';
+import { compareLsn } from './checkpoint.js';
+import { quoteTable, readTableInfo } from './table-info.js';
+import { textMapper } from './type-mapping.js';
+
+/** Connections kept for snapshot reads (each read holds one for its transaction). */
+const POOL_SIZE = 4;
+
+/** `xmin:xmax:xip,…` (pg_current_snapshot) with xids cut to the 32 bits pgoutput sends. */
+interface XidSnapshot {
+  xmin: number;
+  xmax: number;
+  running: ReadonlySet<number>;
+}
+
+const xid32 = (text: string): number => Number(BigInt(text) & 0xffffffffn);
+
+export function parseXidSnapshot(text: string): XidSnapshot {
+  const [xmin = '0', xmax = '0', xip = ''] = text.split(':');
+  return {
+    xmin: xid32(xmin),
+    xmax: xid32(xmax),
+    running: new Set(xip === '' ? [] : xip.split(',').map(xid32)),
+  };
+}
+
+/** `a` comes before `b` in PostgreSQL's circular 32-bit xid order (TransactionIdPrecedes). */
+function precedes(a: number, b: number): boolean {
+  return (a - b) >>> 0 >= 0x80000000;
+}
+
+/**
+ * Whether a committed transaction's changes are in the snapshot: it finished
+ * before the snapshot was taken, i.e. its xid is below `xmax` and was not
+ * running then (PostgreSQL's own visibility test for committed xids).
+ */
+export function snapshotHolds(snapshot: XidSnapshot, xid: number): boolean {
+  if (precedes(xid, snapshot.xmin)) return true;
+  return precedes(xid, snapshot.xmax) && !snapshot.running.has(xid);
+}
+
+/**
+ * Snapshots of captured PostgreSQL tables: each read runs in one REPEATABLE
+ * READ transaction that takes its snapshot with `pg_current_snapshot()`, reads
+ * the rows, and then reads `pg_current_wal_lsn()` as the horizon (every
+ * transaction visible in the snapshot wrote its commit record before it).
+ * Values are mapped from PostgreSQL's text form exactly as capture maps them
+ * (type-mapping.ts), with the same session settings, so a row reads the same in
+ * a snapshot and in a change event.
+ */
+export class PostgresSnapshotReader implements SnapshotReader {
+  readonly #pool: pg.Pool;
+
+  constructor(url: string) {
+    this.#pool = new pg.Pool({
+      connectionString: url,
+      max: POOL_SIZE,
+      connectionTimeoutMillis: 5_000,
+      options: '-c DateStyle=ISO -c IntervalStyle=postgres',
+      // Every column in text form through capture's mapping (pg's own parsers differ: Date objects, numbers).
+      types: { getTypeParser: (oid: number) => textMapper(oid) } as unknown as pg.CustomTypesConfig,
+    });
+    this.#pool.on('error', () => {});
+  }
+
+  async read(table: string, options: SnapshotReadOptions): Promise<SourceSnapshot> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (err) {
+      throw new SseHubError(
+        'CAPTURE_UNAVAILABLE',
+        `Cannot read a snapshot of ${table}: PostgreSQL is unreachable (${(err as Error).message}); retry later`,
+        undefined,
+        { cause: err },
+      );
+    }
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // The first statement takes the transaction's snapshot; this one also reports it.
+      const snapshotText = (await client.query<{ s: string }>('SELECT pg_current_snapshot()::text AS s')).rows[0]?.s;
+      const info = await readTableInfo(client, table);
+      if (!info) throw new SseHubError('CAPTURE_UNAVAILABLE', `The captured table ${table} no longer exists`);
+      const result = await client.query<Row>(`SELECT * FROM ${quoteTable(table)}`);
+      const horizon = (await client.query<{ l: string }>('SELECT pg_current_wal_lsn()::text AS l')).rows[0]?.l;
+      await client.query('COMMIT');
+      const rows: Row[] = [];
+      for (const row of result.rows) {
+        if (!options.keep(row)) continue;
+        if (rows.length >= options.maxRows) {
+          throw new SseHubError(
+            'SNAPSHOT_TOO_LARGE',
+            `More than ${options.maxRows} rows of ${table} match; narrow the query with where.<column>=<value>`,
+          );
+        }
+        rows.push(row);
+      }
+      const snapshot = parseXidSnapshot(snapshotText as string);
+      const end = horizon as string;
+      return {
+        rows,
+        keyColumns: info.keyColumns.length > 0 ? info.keyColumns : result.fields.map((f) => f.name),
+        horizon: end,
+        includes: (stamp: TransactionStamp) => compareLsn(stamp.lsn, end) < 0 && snapshotHolds(snapshot, stamp.xid),
+      };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+}
