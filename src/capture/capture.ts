@@ -48,6 +48,8 @@ export class Capture implements CaptureProgress {
   #groupRows = 0;
   #groupPosition: string | undefined;
   #groupTransactions = 0;
+  /** Source transaction ids of the group, made visible before it is appended. */
+  #groupXids: number[] = [];
   #flushScheduled = false;
   #flushing: Promise<void> | undefined;
   #failure: unknown;
@@ -116,12 +118,15 @@ export class Capture implements CaptureProgress {
     if (position === undefined) return;
     const group = this.#group;
     const transactions = this.#groupTransactions;
+    const xids = this.#groupXids;
     this.#group = [];
     this.#groupRows = 0;
     this.#groupPosition = undefined;
     this.#groupTransactions = 0;
+    this.#groupXids = [];
     this.#flushing = (async () => {
       try {
+        if (xids.length > 0) await this.#source.awaitVisible?.(xids);
         const stored = await this.#store.appendWithCheckpoint(group, this.#key, position);
         this.#checkpoint = position;
         this.#transactions += transactions;
@@ -172,6 +177,7 @@ export class Capture implements CaptureProgress {
       }
       this.#groupPosition = position;
       this.#groupTransactions++;
+      if (this.#stamp) this.#groupXids.push(this.#stamp.xid);
       if (this.#groupRows >= CHUNK_ROWS) await this.#flush();
       else if (!this.#flushScheduled) {
         this.#flushScheduled = true;
@@ -208,6 +214,7 @@ export class Capture implements CaptureProgress {
       this.#groupRows = 0;
       this.#groupPosition = undefined;
       this.#groupTransactions = 0;
+      this.#groupXids = [];
       this.#failure = undefined;
       this.#checkpoint = await this.#store.readCheckpoint(this.#key);
       return this.#checkpoint;

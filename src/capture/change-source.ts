@@ -75,6 +75,13 @@ export interface ChangeSource {
   isStored(position: string, checkpoint: string | undefined): boolean;
   /** True when every transaction committing before source `position` is at or below `checkpoint`. */
   reached(checkpoint: string | undefined, position: string): boolean;
+  /**
+   * Resolves once new snapshots of the source see these committed transactions
+   * (a commit can reach the replication stream a moment before it is visible,
+   * longer with synchronous replication). Capture appends a transaction only
+   * then, which consistent snapshots rely on (consistent-snapshot.ts).
+   */
+  awaitVisible?(xids: readonly number[]): Promise<void>;
   /** Asks the source to report its read position soon (through {@link ChangeSink.progress}). */
   requestProgress?(): void;
   close(): Promise<void>;

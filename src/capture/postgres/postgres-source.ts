@@ -6,6 +6,7 @@ import type { ChangeSink, ChangeSource, RowChange } from '../change-source.js';
 import { compareLsn, decodeCheckpoint, encodeCheckpoint, lsnBefore, type PgCheckpoint } from './checkpoint.js';
 import { quoteIdent, quoteTable, readTableInfo, type TableInfo } from './table-info.js';
 import { textMapper } from './type-mapping.js';
+import { parseXidSnapshot, precedesXmin, snapshotHolds, type XidSnapshot } from './xid-snapshot.js';
 
 export interface PostgresSourceOptions {
   /** `postgres://user:password@host:port/database`; the role needs REPLICATION (or superuser). */
@@ -30,6 +31,8 @@ const DEAD_AFTER_MS = 15_000;
 const BACKOFF_MS = [250, 500, 1_000, 2_000, 5_000];
 /** How often a standby node tries to take the slot over. */
 const STANDBY_RETRY_MS = 1_000;
+/** The longest pause between checks while a decoded commit is not visible yet. */
+const VISIBLE_POLL_MAX_MS = 50;
 /** At most one keepalive request per this many ms from {@link PostgresSource.requestProgress}. */
 const PROGRESS_REQUEST_MS = 50;
 
@@ -87,6 +90,10 @@ export class PostgresSource implements ChangeSource {
   #readMark: { lsn: string; arrived: number } | undefined;
   #sink: ChangeSink | undefined;
   #lastProgressRequest = 0;
+  /** An ordinary connection for visibility checks (awaitVisible); opened on first use, dropped on error. */
+  #plain: Promise<pg.Client> | undefined;
+  /** The last snapshot seen: every committed xid before its xmin is visible (no query needed). */
+  #visibleBefore: XidSnapshot | undefined;
 
   constructor(options: PostgresSourceOptions) {
     this.tables = options.tables.map((t) => (t.includes('.') ? t : `public.${t}`));
@@ -126,6 +133,31 @@ export class PostgresSource implements ChangeSource {
     return cp !== undefined && cp.system === this.#system && compareLsn(cp.lsn, position) >= 0;
   }
 
+  async awaitVisible(xids: readonly number[]): Promise<void> {
+    // Older than the last snapshot's xmin: finished before it, and committed since it was decoded.
+    const seen = this.#visibleBefore;
+    if (seen && xids.every((xid) => precedesXmin(seen, xid))) return;
+    for (let attempt = 0; ; attempt++) {
+      let snapshot: XidSnapshot;
+      try {
+        this.#plain ??= this.#connect();
+        const client = await this.#plain;
+        snapshot = parseXidSnapshot(
+          (await client.query<{ s: string }>('SELECT pg_current_snapshot()::text AS s')).rows[0]?.s as string,
+        );
+      } catch (err) {
+        const client = this.#plain;
+        this.#plain = undefined;
+        void client?.then((c) => c.end()).catch(() => {});
+        throw err;
+      }
+      this.#visibleBefore = snapshot;
+      if (xids.every((xid) => snapshotHolds(snapshot, xid))) return;
+      // Committed (it was decoded) but not visible yet: a commit waiting for a synchronous standby.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2 ** attempt, VISIBLE_POLL_MAX_MS)));
+    }
+  }
+
   /** A status update asking PostgreSQL for a keepalive, whose position then advances the checkpoint. */
   requestProgress(): void {
     const now = Date.now();
@@ -150,6 +182,7 @@ export class PostgresSource implements ChangeSource {
 
   async close(): Promise<void> {
     this.#closed = true;
+    void this.#plain?.then((c) => c.end()).catch(() => {});
     if (this.#ackTimer) clearInterval(this.#ackTimer);
     this.#ack();
     this.#wake?.();
