@@ -17,6 +17,7 @@ import { createPublishLimit } from './http/publish-limit.js';
 import { staticFilesRoute } from './http/static-files.js';
 import { Hub } from './hub/hub.js';
 import type { PublishInput } from './hub/publish-input.js';
+import { createLiveTables, tableAccessFor } from './live-tables/create-live-tables.js';
 import type { EventLog, StoredEvent } from './log/event-log.js';
 import { MemoryEventLog } from './log/memory-log.js';
 import { DEFAULT_REDIS_PREFIX } from './log/redis-keys.js';
@@ -126,17 +127,26 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
     throw err;
   }
   let capture: Capture | undefined;
+  let liveTables: ReturnType<typeof createLiveTables> | undefined;
   if (captureConfig) {
     const store = log.checkpoints;
     if (!store) {
       await hub.close();
       throw new SseHubError('INVALID_CONFIG', 'Change capture needs a durable log with checkpoints (SQLite or Redis)');
     }
+    let tableAccess: ReturnType<typeof tableAccessFor>;
+    try {
+      tableAccess = tableAccessFor(captureConfig, logger);
+    } catch (err) {
+      await hub.close();
+      throw err;
+    }
     const source = new PostgresSource({
       url: captureConfig.url,
       tables: captureConfig.capture,
       slot: captureConfig.slot,
       publication: captureConfig.publication,
+      fullIdentity: tableAccess.ruled,
       logger,
     });
     capture = new Capture(source, store, logger, `postgres:${captureConfig.slot}`);
@@ -147,6 +157,14 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
       await hub.close();
       throw err;
     }
+    // After collections (their views first), before Mercure (its view applies to what these let through).
+    liveTables = createLiveTables(hub, {
+      config: captureConfig,
+      access: tableAccess,
+      progress: capture,
+      maxSnapshotRows: collectionLimits?.maxSnapshotRecords,
+      maxSnapshotBytes: collectionLimits?.maxSnapshotBytes,
+    });
   }
   // Collections first: a plugged-in catch-all (such as the web app) must not shadow /collections.
   // The message board (web/dist, built by `npm run build`) is served at `/` when present, last.
@@ -182,6 +200,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
     telemetry.route,
     ...(guests ? [guests] : []),
     ...(collections ? [collections.route] : []),
+    ...(liveTables ? [liveTables.route] : []),
     ...(mercure ? [mercure.route] : []),
     ...(routes ?? []),
     ...(webApp ? [webApp] : []),
@@ -227,6 +246,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
       telemetry.stop();
       await mercure?.close();
       await capture?.close();
+      await liveTables?.close();
       await hub.close();
     },
   };

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { LogicalReplicationService, type Pgoutput, PgoutputPlugin } from 'pg-logical-replication';
 import type { Logger } from 'pino';
 import { SseHubError } from '../../errors.js';
+import { qualifiedTable } from '../capture-options.js';
 import type { ChangeSink, ChangeSource, RowChange } from '../change-source.js';
 import { compareLsn, decodeCheckpoint, encodeCheckpoint, lsnBefore, type PgCheckpoint } from './checkpoint.js';
 import { quoteIdent, quoteTable, readTableInfo, type TableInfo } from './table-info.js';
@@ -17,6 +18,11 @@ export interface PostgresSourceOptions {
   slot?: string | undefined;
   /** Publication name (default `ssehub`). */
   publication?: string | undefined;
+  /**
+   * Tables whose updates and deletes must carry the whole old row (REPLICA IDENTITY
+   * FULL): those with read rules, which decide on the row a change leaves.
+   */
+  fullIdentity?: readonly string[] | undefined;
   logger: Logger;
 }
 
@@ -69,6 +75,7 @@ export class PostgresSource implements ChangeSource {
   readonly #slot: string;
   readonly #publication: string;
   readonly #logger: Logger;
+  readonly #needFullIdentity: ReadonlySet<string>;
   #info = new Map<string, TableInfo>();
   #system = '';
   #resumeLsn = '0/0';
@@ -90,13 +97,16 @@ export class PostgresSource implements ChangeSource {
   #readMark: { lsn: string; arrived: number } | undefined;
   #sink: ChangeSink | undefined;
   #lastProgressRequest = 0;
+  /** The position of the stored checkpoint (undefined before the first): progress reports go beyond it. */
+  #stored: string | undefined;
   /** An ordinary connection for visibility checks (awaitVisible); opened on first use, dropped on error. */
   #plain: Promise<pg.Client> | undefined;
   /** The last snapshot seen: every committed xid before its xmin is visible (no query needed). */
   #visibleBefore: XidSnapshot | undefined;
 
   constructor(options: PostgresSourceOptions) {
-    this.tables = options.tables.map((t) => (t.includes('.') ? t : `public.${t}`));
+    this.tables = options.tables.map(qualifiedTable);
+    this.#needFullIdentity = new Set(options.fullIdentity?.map(qualifiedTable));
     this.#url = options.url;
     this.#slot = options.slot ?? 'ssehub';
     this.#publication = options.publication ?? 'ssehub';
@@ -121,6 +131,7 @@ export class PostgresSource implements ChangeSource {
     if (!cp) return;
     this.#confirmed = cp.lsn;
     this.#resumeLsn = cp.lsn;
+    this.#stored = cp.lsn;
   }
 
   isStored(position: string, checkpoint: string | undefined): boolean {
@@ -176,7 +187,7 @@ export class PostgresSource implements ChangeSource {
     const mark = this.#readMark;
     if (!mark || this.#handled < mark.arrived || this.#inTransaction) return;
     this.#readMark = undefined;
-    if (this.#confirmed !== undefined && compareLsn(mark.lsn, this.#confirmed) <= 0) return;
+    if (this.#stored !== undefined && compareLsn(mark.lsn, this.#stored) <= 0) return;
     this.#sink?.progress?.(encodeCheckpoint({ system: this.#system, slot: this.#slot, lsn: mark.lsn }));
   }
 
@@ -234,6 +245,11 @@ export class PostgresSource implements ChangeSource {
           `The table ${table} has no primary key, so its updates and deletes cannot be identified; add a primary key or run ALTER TABLE ${table} REPLICA IDENTITY FULL.`,
         );
       }
+      if (this.#needFullIdentity.has(table) && found.identity !== 'f') {
+        throw unavailable(
+          `The table ${table} has a read rule, which must see the old row of every update and delete to decide who may see it; run ALTER TABLE ${table} REPLICA IDENTITY FULL.`,
+        );
+      }
       this.#info.set(table, found);
     }
     const list = this.tables.map(quoteTable).join(', ');
@@ -289,8 +305,10 @@ export class PostgresSource implements ChangeSource {
       const restartAt = { system: this.#system, slot: this.#slot, lsn: slotLsn };
       await sink.lost(lost, encodeCheckpoint(restartAt));
       this.#resumeLsn = slotLsn;
+      this.#stored = slotLsn;
     } else {
       this.#resumeLsn = cp?.lsn ?? slotLsn;
+      this.#stored = cp?.lsn;
     }
   }
 

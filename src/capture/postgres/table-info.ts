@@ -9,12 +9,13 @@ export interface TableInfo {
 }
 
 /** The table's key columns and replica identity; undefined when there is no such table. */
+// The key comes back as JSON: clients with their own type parsers (snapshot reads) still get an array.
 export async function readTableInfo(client: pg.ClientBase, table: string): Promise<TableInfo | undefined> {
   const dot = table.indexOf('.');
   const found = (
     await client.query<{ identity: string; key: string[] | null }>(
       `SELECT c.relreplident AS identity,
-         (SELECT array_agg(a.attname::text ORDER BY array_position(i.indkey, a.attnum))::text[]
+         (SELECT to_json(array_agg(a.attname::text ORDER BY array_position(i.indkey, a.attnum)))
             FROM pg_index i JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY (i.indkey)
            WHERE i.indrelid = c.oid AND i.indisprimary) AS key
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
