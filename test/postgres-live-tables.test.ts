@@ -4,6 +4,8 @@
  * under concurrent writers; resume; reset when the slot is lost; read rules on
  * `/live`, on `/events` and on resume; the client SDK's liveCollection.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type LiveCollection } from '../src/client/index.js';
@@ -11,7 +13,9 @@ import type { ParsedEvent } from '../src/protocol/parser.js';
 import { requireOrSkip } from './fixtures/cluster-redis.js';
 import { startHub } from './support/hub-server.js';
 import { type PostgresServer, postgresInstalled, startPostgres } from './support/postgres-server.js';
+import { runCli } from './support/run-cli.js';
 import { openStream, type RecordedStream } from './support/sse-stream.js';
+import { tempDir } from './support/temp-dir.js';
 import { bearer, hsToken, TEST_SECRET } from './support/tokens.js';
 import { waitUntil } from './support/wait.js';
 
@@ -264,6 +268,23 @@ describe.skipIf(!run)('live tables over captured PostgreSQL tables', () => {
       });
       await expect(writeRule).rejects.toMatchObject({ code: 'INVALID_CONFIG' });
     });
+
+    it('are read from --capture-config by serve, which names a broken rule and its position', async () => {
+      const dir = tempDir();
+      try {
+        const file = join(dir.path, 'capture.json');
+        writeFileSync(file, JSON.stringify({ secrets: { rules: { read: 'row.owner ==' } } }));
+        const args = ['serve', '--port', '0', '--data-dir', dir.path, '--postgres', pgServer.url];
+        const broken = await runCli([...args, '--capture', 'secrets', '--capture-config', file]);
+        expect(broken.code).not.toBe(0);
+        expect(broken.stdout + broken.stderr).toMatch(/postgres\.tables\.public\.secrets\.rules\.read: .* at line 1/);
+        writeFileSync(file, JSON.stringify({ secrets: { rules: { read: 'true' }, schema: {} } }));
+        const unknown = await runCli([...args, '--capture', 'secrets', '--capture-config', file]);
+        expect(unknown.stdout + unknown.stderr).toMatch(/"secrets" has unknown settings: schema/);
+      } finally {
+        dir.remove();
+      }
+    }, 60_000);
 
     it('show a reader only the rows its rule allows: on /live, on /events db/**, and on resume', async () => {
       await pgServer.query(`INSERT INTO secrets VALUES (1, 'alice', 0), (2, 'bob', 0)`);

@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
+import { readCaptureFile } from '../capture/capture-file.js';
 import { assertWorkersConfig, ClusterPrimary } from '../cluster/primary.js';
 import { readCollectionsFile } from '../collections/collections-file.js';
 import { SseHubError } from '../errors.js';
@@ -38,6 +39,7 @@ interface ServeFlags {
   postgres?: string;
   capture?: string;
   captureSlot?: string;
+  captureConfig?: string;
   workers: number;
   collections?: string;
   jwtSecret?: string;
@@ -180,6 +182,12 @@ export function serveCommand(): Command {
       new Option('--capture-slot <name>', 'replication slot (and publication) name (default ssehub)').env(
         'SSEHUB_CAPTURE_SLOT',
       ),
+    )
+    .addOption(
+      new Option(
+        '--capture-config <file>',
+        'JSON file of per-table settings: {"orders": {"rules": {"read": "row.owner == auth.sub"}}}',
+      ).env('SSEHUB_CAPTURE_CONFIG'),
     )
     .addOption(
       new Option('--workers <n>', 'processes sharing the port (more than 1 needs --redis)')
@@ -362,15 +370,19 @@ export function describeStartupError(err: unknown): string {
 
 /** `--postgres` and `--capture` go together; the rest is validated by the capture options schema. */
 function postgresOptions(flags: ServeFlags) {
-  if (flags.postgres === undefined && flags.capture === undefined) return {};
+  if (flags.postgres === undefined && flags.capture === undefined && flags.captureConfig === undefined) return {};
   if (flags.postgres === undefined || flags.capture === undefined) {
-    throw new SseHubError('INVALID_CONFIG', '--postgres and --capture go together: name the server and the tables');
+    throw new SseHubError(
+      'INVALID_CONFIG',
+      '--postgres and --capture go together (and --capture-config needs both): name the server and the tables',
+    );
   }
   return {
     postgres: {
       url: flags.postgres,
       capture: commaList(flags.capture),
       ...(flags.captureSlot !== undefined && { slot: flags.captureSlot, publication: flags.captureSlot }),
+      ...(flags.captureConfig !== undefined && { tables: readCaptureFile(flags.captureConfig) }),
     },
   };
 }

@@ -148,6 +148,7 @@ export class PostgresSource implements ChangeSource {
     // Older than the last snapshot's xmin: finished before it, and committed since it was decoded.
     const seen = this.#visibleBefore;
     if (seen && xids.every((xid) => precedesXmin(seen, xid))) return;
+    let failures = 0;
     for (let attempt = 0; ; attempt++) {
       let snapshot: XidSnapshot;
       try {
@@ -160,6 +161,11 @@ export class PostgresSource implements ChangeSource {
         const client = this.#plain;
         this.#plain = undefined;
         void client?.then((c) => c.end()).catch(() => {});
+        // Once more on a fresh connection: the kept one may predate a PostgreSQL restart.
+        if (++failures < 2 && !this.#closed) continue;
+        // The group is not appended: reconnect so the source resends it from the checkpoint
+        // (without this it would wait for the next commit to learn of the failure).
+        this.#failStream?.(err);
         throw err;
       }
       this.#visibleBefore = snapshot;
