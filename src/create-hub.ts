@@ -183,6 +183,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
     metrics: config.metrics,
     canaryIntervalMs: config.canaryIntervalMs,
     adminPage: fileURLToPath(new URL('../web/dist/admin.html', import.meta.url)),
+    captureLag: capture,
     logger,
   });
   // Mercure after collections: its view applies to what collection views let through.

@@ -98,6 +98,13 @@ describe.skipIf(!run)('live tables over captured PostgreSQL tables', () => {
       // The stream starts at the snapshot's position: every later event has a newer id.
       expect(stream.events.find((e) => e.type === 'snapshot')?.lastEventId).toBe(snapshot.position);
 
+      // Capture lag in /metrics: stored up to the WAL end once quiet, and a commit-to-log delay measured.
+      await waitUntil(async () =>
+        /^ssehub_capture_lag_bytes 0$/m.test(await (await fetch(`${hub.url}/metrics`)).text()),
+      );
+      const metrics = await (await fetch(`${hub.url}/metrics`)).text();
+      expect(Number(/^ssehub_capture_lag_seconds (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(0);
+
       const missing = await liveStream(hub.url, 'nope');
       expect(missing.status).toBe(404);
       expect(JSON.parse(missing.errorBody).error.message).toContain('items');

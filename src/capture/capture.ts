@@ -5,6 +5,14 @@ import { changeEvent, sourceLostEvent, type TransactionStamp } from './change-ev
 import type { ChangeSink, ChangeSource, RowChange, SourceState } from './change-source.js';
 import type { CaptureProgress } from './consistent-snapshot.js';
 
+/** How far capture trails its source (`/metrics`: ssehub_capture_lag_bytes / _seconds). */
+export interface CaptureLag {
+  /** Source log bytes written after the stored checkpoint; undefined when the source cannot be asked. */
+  bytes: number | undefined;
+  /** From commit to stored in the log, for the last transaction stored; undefined before the first. */
+  seconds: number | undefined;
+}
+
 export interface CaptureHealth {
   state: SourceState | 'stopped';
   detail?: string;
@@ -42,6 +50,10 @@ export class Capture implements CaptureProgress {
   #detail: string | undefined;
   #skipping = false;
   #stamp: TransactionStamp | undefined;
+  #committedAt: number | undefined;
+  /** Commit time of the group's last transaction, and the commit-to-log delay of the last group stored. */
+  #groupCommittedAt: number | undefined;
+  #lastDelayMs: number | undefined;
   #chunks: EventInput[][] = [];
   /** Committed transactions waiting for the next group append (see #flush). */
   #group: EventInput[][] = [];
@@ -101,6 +113,11 @@ export class Capture implements CaptureProgress {
     }
   }
 
+  async lag(): Promise<CaptureLag> {
+    const bytes = await this.#source.lagBytes?.(this.#checkpoint).catch(() => undefined);
+    return { bytes, seconds: this.#lastDelayMs === undefined ? undefined : this.#lastDelayMs / 1000 };
+  }
+
   async close(): Promise<void> {
     this.#state = 'stopped';
     await this.#source.close();
@@ -119,6 +136,8 @@ export class Capture implements CaptureProgress {
     const group = this.#group;
     const transactions = this.#groupTransactions;
     const xids = this.#groupXids;
+    const committedAt = this.#groupCommittedAt;
+    this.#groupCommittedAt = undefined;
     this.#group = [];
     this.#groupRows = 0;
     this.#groupPosition = undefined;
@@ -129,6 +148,7 @@ export class Capture implements CaptureProgress {
         if (xids.length > 0) await this.#source.awaitVisible?.(xids);
         const stored = await this.#store.appendWithCheckpoint(group, this.#key, position);
         this.#checkpoint = position;
+        if (committedAt !== undefined) this.#lastDelayMs = Math.max(0, Date.now() - committedAt);
         this.#transactions += transactions;
         this.#changes += stored.length;
         this.#source.confirm(position);
@@ -142,9 +162,10 @@ export class Capture implements CaptureProgress {
   }
 
   readonly #sink: ChangeSink = {
-    begin: (position, xid) => {
+    begin: (position, xid, committedAt) => {
       this.#skipping = this.#source.isStored(position, this.#checkpoint);
       this.#stamp = xid === undefined ? undefined : { xid, lsn: position };
+      this.#committedAt = committedAt;
       this.#chunks = [[]];
     },
     change: (change: RowChange) => {
@@ -178,6 +199,7 @@ export class Capture implements CaptureProgress {
       this.#groupPosition = position;
       this.#groupTransactions++;
       if (this.#stamp) this.#groupXids.push(this.#stamp.xid);
+      if (this.#committedAt !== undefined) this.#groupCommittedAt = this.#committedAt;
       if (this.#groupRows >= CHUNK_ROWS) await this.#flush();
       else if (!this.#flushScheduled) {
         this.#flushScheduled = true;

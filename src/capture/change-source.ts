@@ -25,9 +25,10 @@ export interface ChangeSink {
   /**
    * A transaction begins; `position` is its commit position, `xid` the source's
    * transaction id (both go into every change event, so a consistent snapshot
-   * can tell which changes it already holds: see consistent-snapshot.ts).
+   * can tell which changes it already holds: see consistent-snapshot.ts);
+   * `committedAt` its commit time (ms since the epoch, the source's clock), for lag metrics.
    */
-  begin(position: string, xid?: number): Promise<void> | void;
+  begin(position: string, xid?: number, committedAt?: number): Promise<void> | void;
   change(change: RowChange): Promise<void> | void;
   /**
    * The transaction committed at `position`. May resolve before it is stored
@@ -82,6 +83,8 @@ export interface ChangeSource {
    * then, which consistent snapshots rely on (consistent-snapshot.ts).
    */
   awaitVisible?(xids: readonly number[]): Promise<void>;
+  /** Bytes of the source's log after `checkpoint` (not stored yet); undefined when it cannot tell now. */
+  lagBytes?(checkpoint: string | undefined): Promise<number | undefined>;
   /** Asks the source to report its read position soon (through {@link ChangeSink.progress}). */
   requestProgress?(): void;
   close(): Promise<void>;

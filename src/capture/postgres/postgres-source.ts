@@ -152,15 +152,9 @@ export class PostgresSource implements ChangeSource {
     for (let attempt = 0; ; attempt++) {
       let snapshot: XidSnapshot;
       try {
-        this.#plain ??= this.#connect();
-        const client = await this.#plain;
-        snapshot = parseXidSnapshot(
-          (await client.query<{ s: string }>('SELECT pg_current_snapshot()::text AS s')).rows[0]?.s as string,
-        );
+        const [row] = await this.#plainQuery<{ s: string }>('SELECT pg_current_snapshot()::text AS s');
+        snapshot = parseXidSnapshot(row?.s as string);
       } catch (err) {
-        const client = this.#plain;
-        this.#plain = undefined;
-        void client?.then((c) => c.end()).catch(() => {});
         // Once more on a fresh connection: the kept one may predate a PostgreSQL restart.
         if (++failures < 2 && !this.#closed) continue;
         // The group is not appended: reconnect so the source resends it from the checkpoint
@@ -172,6 +166,29 @@ export class PostgresSource implements ChangeSource {
       if (xids.every((xid) => snapshotHolds(snapshot, xid))) return;
       // Committed (it was decoded) but not visible yet: a commit waiting for a synchronous standby.
       await new Promise((resolve) => setTimeout(resolve, Math.min(2 ** attempt, VISIBLE_POLL_MAX_MS)));
+    }
+  }
+
+  async lagBytes(checkpoint: string | undefined): Promise<number | undefined> {
+    const cp = decodeCheckpoint(checkpoint);
+    if (!cp) return undefined;
+    const [row] = await this.#plainQuery<{ d: string }>(
+      'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS d',
+      [cp.lsn],
+    );
+    return row ? Math.max(0, Number(row.d)) : undefined;
+  }
+
+  /** A query on the ordinary (non-replication) connection, opened on first use and dropped on error. */
+  async #plainQuery<T extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<T[]> {
+    try {
+      this.#plain ??= this.#connect();
+      return (await (await this.#plain).query<T>(sql, params)).rows;
+    } catch (err) {
+      const client = this.#plain;
+      this.#plain = undefined;
+      void client?.then((c) => c.end()).catch(() => {});
+      throw err;
     }
   }
 
@@ -410,7 +427,8 @@ export class PostgresSource implements ChangeSource {
         switch (message.tag) {
           case 'begin':
             this.#inTransaction = true;
-            await sink.begin(message.commitLsn as string, message.xid);
+            // commitTime: microseconds since the Unix epoch.
+            await sink.begin(message.commitLsn as string, message.xid, Number(message.commitTime) / 1000);
             break;
           case 'insert':
           case 'update':
