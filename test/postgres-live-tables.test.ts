@@ -107,7 +107,7 @@ describe.skipIf(!run)('live tables over captured PostgreSQL tables', () => {
 
       const missing = await liveStream(hub.url, 'nope');
       expect(missing.status).toBe(404);
-      expect(JSON.parse(missing.errorBody).error.message).toContain('items');
+      expect(JSON.parse(missing.errorBody).error.message).toContain('No captured table "nope"');
     } finally {
       await hub.stop();
     }
@@ -238,6 +238,54 @@ describe.skipIf(!run)('live tables over captured PostgreSQL tables', () => {
       expect(ready.records.map((r) => `${r.id}:${r.data.owner}`)).toEqual(['20:ann', '21:ann']);
     } finally {
       live?.close();
+      await hub.stop();
+    }
+  }, 60_000);
+
+  it('waits for a commit that is decoded before it is visible (synchronous replication stalled)', async () => {
+    await pgServer.query('CREATE TABLE gate (id int PRIMARY KEY)');
+    const hub = await hubFor('gate_slot', ['gate']);
+    const writer = new pg.Client({ connectionString: pgServer.url });
+    await writer.connect();
+    writer.on('error', () => {});
+    try {
+      // No standby named 'ghost' exists: a commit is flushed (and decoded) but waits, invisible.
+      await pgServer.query(`ALTER SYSTEM SET synchronous_standby_names = 'ghost'`);
+      await pgServer.query('SELECT pg_reload_conf()');
+      await waitUntil(
+        async () =>
+          (await pgServer.query<{ s: string }>("SELECT current_setting('synchronous_standby_names') AS s"))[0]?.s ===
+          'ghost',
+      );
+      const pending = writer.query('INSERT INTO gate VALUES (1)');
+      await waitUntil(
+        async () => (await pgServer.query(`SELECT 1 FROM pg_stat_activity WHERE wait_event = 'SyncRep'`)).length > 0,
+        30_000,
+        'the commit waiting for the standby',
+      );
+      // The WAL sender has sent the hub everything up to here, that commit included.
+      const [{ lsn } = { lsn: '' }] = await pgServer.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+      await waitUntil(
+        async () =>
+          (await pgServer.query('SELECT 1 FROM pg_stat_replication WHERE sent_lsn >= $1::pg_lsn', [lsn])).length > 0,
+      );
+      // Opened while the commit is decoded but not visible: its snapshot cannot hold it.
+      const opening = liveStream(hub.url, 'gate');
+      await pgServer.query('ALTER SYSTEM RESET synchronous_standby_names');
+      await pgServer.query('SELECT pg_reload_conf()');
+      await pending;
+      const stream = await opening;
+      expect(stream.status).toBe(200);
+      await pgServer.query('INSERT INTO gate VALUES (99)'); // the end marker
+      await stream.waitFor((events) => changesOf(events).some((c) => c.id === '99'));
+      stream.close();
+      const ids = new Set(snapshotOf(stream).records.map((r) => r.id));
+      for (const change of changesOf(stream.events)) ids.add(change.id);
+      expect([...ids].sort()).toEqual(['1', '99']);
+    } finally {
+      await pgServer.query('ALTER SYSTEM RESET synchronous_standby_names').catch(() => {});
+      await pgServer.query('SELECT pg_reload_conf()').catch(() => {});
+      await writer.end().catch(() => {});
       await hub.stop();
     }
   }, 60_000);

@@ -21,11 +21,9 @@ export function liveTableRoutes(hub: Hub, tables: readonly string[], deps: LiveT
       return false;
     }
     const table = byTopic.get(name);
+    // The captured tables are not listed: the answer goes to anyone, signed in or not.
     if (table === undefined) {
-      throw new SseHubError(
-        'NOT_FOUND',
-        `No captured table "${name.slice(0, 80)}"; live tables: ${[...byTopic.keys()].join(', ')}`,
-      );
+      throw new SseHubError('NOT_FOUND', `No captured table "${name.slice(0, 80)}" (see --capture)`);
     }
     if (req.method !== 'GET') throw methodNotAllowed('GET');
     await openLiveTable(
