@@ -12,6 +12,7 @@ import { createClient, type LiveCollection } from '../src/client/index.js';
 import type { ParsedEvent } from '../src/protocol/parser.js';
 import { requireOrSkip } from './fixtures/cluster-redis.js';
 import { startHub } from './support/hub-server.js';
+import { changesOf, type Item, replayCounted, snapshotOf } from './support/live-table.js';
 import { type PostgresServer, postgresInstalled, startPostgres } from './support/postgres-server.js';
 import { runCli } from './support/run-cli.js';
 import { openStream, type RecordedStream } from './support/sse-stream.js';
@@ -20,22 +21,6 @@ import { bearer, hsToken, TEST_SECRET } from './support/tokens.js';
 import { waitUntil } from './support/wait.js';
 
 const run = requireOrSkip(postgresInstalled(), 'PostgreSQL 15 server binaries (/usr/lib/postgresql/15/bin)');
-
-interface Item {
-  id: number;
-  owner: string;
-  n: number;
-}
-interface LiveRecord {
-  id: string;
-  data: Item;
-}
-interface LiveChange {
-  op: 'insert' | 'update' | 'delete';
-  collection: string;
-  id: string;
-  record: LiveRecord;
-}
 
 describe.skipIf(!run)('live tables over captured PostgreSQL tables', () => {
   let pgServer: PostgresServer;
@@ -58,15 +43,6 @@ describe.skipIf(!run)('live tables over captured PostgreSQL tables', () => {
 
   const liveStream = (url: string, table: string, options: Parameters<typeof openStream>[2] = {}) =>
     openStream(url, [], { path: `/db/${table}/live`, ...options });
-
-  function snapshotOf(stream: RecordedStream): { records: LiveRecord[]; position: string } {
-    const event = stream.events.find((e) => e.type === 'snapshot');
-    if (!event) throw new Error('no snapshot');
-    return JSON.parse(event.data);
-  }
-
-  const changesOf = (events: readonly ParsedEvent[]) =>
-    events.filter((e) => ['insert', 'update', 'delete'].includes(e.type)).map((e) => JSON.parse(e.data) as LiveChange);
 
   it('sends a snapshot of the matching rows, then the changes after it in the live collection format', async () => {
     await pgServer.query(`INSERT INTO items VALUES (1, 'ann', 0), (2, 'bob', 0), (3, 'ann', 0)`);
@@ -157,22 +133,7 @@ describe.skipIf(!run)('live tables over captured PostgreSQL tables', () => {
       for (const stream of streams) {
         await stream.waitFor((events) => changesOf(events).some((c) => c.id === '-1'), 30_000);
         stream.close();
-        const state = new Map(snapshotOf(stream).records.map((r) => [r.id, r.data]));
-        for (const change of changesOf(stream.events)) {
-          const had = state.get(change.id);
-          if (change.op === 'insert') {
-            expect(had, `insert of ${change.id} it already had`).toBeUndefined();
-            state.set(change.id, change.record.data);
-          } else if (change.op === 'delete') {
-            expect(had, `delete of ${change.id} it did not have`).toBeDefined();
-            state.delete(change.id);
-          } else {
-            // n counts updates: a gap skips a number, a duplicate repeats or goes back.
-            expect(change.record.data.n, `row ${change.id} after n=${had?.n}`).toBe((had?.n ?? Number.NaN) + 1);
-            state.set(change.id, change.record.data);
-          }
-        }
-        expect([...state.values()].sort((x, y) => x.id - y.id)).toEqual(final);
+        expect(replayCounted(stream)).toEqual(final);
       }
     } finally {
       for (const stream of streams) stream.close();
