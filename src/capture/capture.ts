@@ -237,6 +237,7 @@ export class Capture implements CaptureProgress {
       this.#groupPosition = undefined;
       this.#groupTransactions = 0;
       this.#groupXids = [];
+      this.#groupCommittedAt = undefined;
       this.#failure = undefined;
       this.#checkpoint = await this.#store.readCheckpoint(this.#key);
       return this.#checkpoint;
