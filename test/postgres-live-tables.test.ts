@@ -89,6 +89,24 @@ describe.skipIf(!run)('live tables over captured PostgreSQL tables', () => {
     }
   });
 
+  it('refuses a snapshot with more matching rows than the limit, before the stream starts', async () => {
+    await pgServer.query(`INSERT INTO other SELECT g FROM generate_series(1, 2500) g ON CONFLICT DO NOTHING`);
+    const hub = await hubFor('limit_slot', ['other'], { collectionLimits: { maxSnapshotRecords: 2_000 } });
+    try {
+      const refused = await liveStream(hub.url, 'other');
+      expect(refused.status).toBe(413);
+      expect(JSON.parse(refused.errorBody).error.code).toBe('SNAPSHOT_TOO_LARGE');
+      // Filtered below the limit (read in batches of 1,000 through a cursor), it is served.
+      const narrow = await liveStream(hub.url, 'other', { query: { 'where.id': '2400' } });
+      expect(narrow.status).toBe(200);
+      await narrow.waitFor((events) => events.some((e) => e.type === 'snapshot'));
+      narrow.close();
+      expect(snapshotOf(narrow).records).toEqual([{ id: '2400', data: { id: 2400 } }]);
+    } finally {
+      await hub.stop();
+    }
+  });
+
   it('has no gap and no duplicate while writers commit concurrently with the snapshot reads', async () => {
     const hub = await hubFor('busy_slot', ['busy']);
     const rows = 30;

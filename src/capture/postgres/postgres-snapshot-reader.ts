@@ -9,6 +9,8 @@ import { parseXidSnapshot, snapshotHolds } from './xid-snapshot.js';
 
 /** Connections kept for snapshot reads (each read holds one for its transaction). */
 const POOL_SIZE = 4;
+/** Rows fetched per round trip while reading a snapshot. */
+const FETCH_ROWS = 1_000;
 
 /**
  * Snapshots of captured PostgreSQL tables: each read runs in one REPEATABLE
@@ -52,25 +54,32 @@ export class PostgresSnapshotReader implements SnapshotReader {
       const snapshotText = (await client.query<{ s: string }>('SELECT pg_current_snapshot()::text AS s')).rows[0]?.s;
       const info = await readTableInfo(client, table);
       if (!info) throw new SseHubError('CAPTURE_UNAVAILABLE', `The captured table ${table} no longer exists`);
-      const result = await client.query<Row>(`SELECT * FROM ${quoteTable(table)}`);
+      // Read through a cursor, a batch at a time: only the rows kept are held.
+      await client.query(`DECLARE snapshot_rows NO SCROLL CURSOR FOR SELECT * FROM ${quoteTable(table)}`);
+      const rows: Row[] = [];
+      let columns: string[] = [];
+      for (;;) {
+        const batch = await client.query<Row>(`FETCH ${FETCH_ROWS} FROM snapshot_rows`);
+        columns = batch.fields.map((f) => f.name);
+        for (const row of batch.rows) {
+          if (!options.keep(row)) continue;
+          if (rows.length >= options.maxRows) {
+            throw new SseHubError(
+              'SNAPSHOT_TOO_LARGE',
+              `More than ${options.maxRows} rows of ${table} match; narrow the query with where.<column>=<value>`,
+            );
+          }
+          rows.push(row);
+        }
+        if (batch.rows.length < FETCH_ROWS) break;
+      }
       const horizon = (await client.query<{ l: string }>('SELECT pg_current_wal_lsn()::text AS l')).rows[0]?.l;
       await client.query('COMMIT');
-      const rows: Row[] = [];
-      for (const row of result.rows) {
-        if (!options.keep(row)) continue;
-        if (rows.length >= options.maxRows) {
-          throw new SseHubError(
-            'SNAPSHOT_TOO_LARGE',
-            `More than ${options.maxRows} rows of ${table} match; narrow the query with where.<column>=<value>`,
-          );
-        }
-        rows.push(row);
-      }
       const snapshot = parseXidSnapshot(snapshotText as string);
       const end = horizon as string;
       return {
         rows,
-        keyColumns: info.keyColumns.length > 0 ? info.keyColumns : result.fields.map((f) => f.name),
+        keyColumns: info.keyColumns.length > 0 ? info.keyColumns : columns,
         horizon: end,
         includes: (stamp: TransactionStamp) => compareLsn(stamp.lsn, end) < 0 && snapshotHolds(snapshot, stamp.xid),
       };
