@@ -106,17 +106,19 @@ export async function startPostgres(settings: Record<string, string | number> = 
       await start();
     },
     async dropSlot(slot: string) {
-      // Dropping an active slot needs its walsender gone first; the hub may reconnect in between.
-      await query('SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = $1', [slot]);
-      await query('SELECT pg_drop_replication_slot($1)', [slot]).catch(async () => {
-        await waitUntil(async () => {
-          const r = await query<{ active: boolean }>('SELECT active FROM pg_replication_slots WHERE slot_name = $1', [
-            slot,
-          ]);
-          return r[0]?.active === false;
-        });
-        await query('SELECT pg_drop_replication_slot($1)', [slot]);
-      });
+      // Dropping an active slot needs its walsender gone first; the hub reconnects quickly, so
+      // end it and drop until the drop wins the race.
+      await waitUntil(
+        async () => {
+          await query('SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = $1', [slot]);
+          return query('SELECT pg_drop_replication_slot($1)', [slot]).then(
+            () => true,
+            () => false,
+          );
+        },
+        30_000,
+        `dropping the slot ${slot}`,
+      );
     },
     remove() {
       try {

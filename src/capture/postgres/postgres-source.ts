@@ -7,7 +7,7 @@ import type { ChangeSink, ChangeSource, RowChange } from '../change-source.js';
 import { compareLsn, decodeCheckpoint, encodeCheckpoint, lsnBefore, type PgCheckpoint } from './checkpoint.js';
 import { quoteIdent, quoteTable, readTableInfo, type TableInfo } from './table-info.js';
 import { textMapper } from './type-mapping.js';
-import { parseXidSnapshot, precedesXmin, snapshotHolds, type XidSnapshot } from './xid-snapshot.js';
+import { parseXidSnapshot, snapshotHolds, type XidSnapshot } from './xid-snapshot.js';
 
 export interface PostgresSourceOptions {
   /** `postgres://user:password@host:port/database`; the role needs REPLICATION (or superuser). */
@@ -101,7 +101,7 @@ export class PostgresSource implements ChangeSource {
   #stored: string | undefined;
   /** An ordinary connection for visibility checks (awaitVisible); opened on first use, dropped on error. */
   #plain: Promise<pg.Client> | undefined;
-  /** The last snapshot seen: every committed xid before its xmin is visible (no query needed). */
+  /** The last snapshot seen: a committed xid it holds is visible (no query needed). */
   #visibleBefore: XidSnapshot | undefined;
 
   constructor(options: PostgresSourceOptions) {
@@ -145,9 +145,9 @@ export class PostgresSource implements ChangeSource {
   }
 
   async awaitVisible(xids: readonly number[]): Promise<void> {
-    // Older than the last snapshot's xmin: finished before it, and committed since it was decoded.
+    // Finished when the last snapshot was taken (committed, since it was decoded): visible already.
     const seen = this.#visibleBefore;
-    if (seen && xids.every((xid) => precedesXmin(seen, xid))) return;
+    if (seen && xids.every((xid) => snapshotHolds(seen, xid))) return;
     let failures = 0;
     for (let attempt = 0; ; attempt++) {
       let snapshot: XidSnapshot;
@@ -164,6 +164,7 @@ export class PostgresSource implements ChangeSource {
       }
       this.#visibleBefore = snapshot;
       if (xids.every((xid) => snapshotHolds(snapshot, xid))) return;
+      if (this.#closed) throw new Error('change capture closed while waiting for a commit to become visible');
       // Committed (it was decoded) but not visible yet: a commit waiting for a synchronous standby.
       await new Promise((resolve) => setTimeout(resolve, Math.min(2 ** attempt, VISIBLE_POLL_MAX_MS)));
     }
@@ -387,6 +388,7 @@ export class PostgresSource implements ChangeSource {
     // Map values from PostgreSQL's text form ourselves (see type-mapping.ts): patch each relation as it is parsed.
     const parse = plugin.parse.bind(plugin);
     this.#sink = sink;
+    this.#visibleBefore = undefined; // the database behind the URL may have been replaced
     this.#arrived = 0;
     this.#handled = 0;
     this.#inTransaction = false;

@@ -35,8 +35,3 @@ export function snapshotHolds(snapshot: XidSnapshot, xid: number): boolean {
   if (precedes(xid, snapshot.xmin)) return true;
   return precedes(xid, snapshot.xmax) && !snapshot.running.has(xid);
 }
-
-/** The xid is older than every transaction running when the snapshot was taken: finished before it. */
-export function precedesXmin(snapshot: XidSnapshot, xid: number): boolean {
-  return precedes(xid, snapshot.xmin);
-}
