@@ -12,7 +12,6 @@ import {
   qualifiedTable,
 } from './capture/capture-options.js';
 import { changeEvent, sourceLostEvent, sourceLostReset } from './capture/change-events.js';
-import { PostgresCaptureBarrier } from './capture/postgres/capture-barrier.js';
 import { PostgresSource } from './capture/postgres/postgres-source.js';
 import { capturedRecordEvent } from './collections/captured-records.js';
 import type { Collections } from './collections/collections.js';
@@ -266,6 +265,9 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
   };
 }
 
+/** How long a collection snapshot waits for capture to store what committed before it. */
+const CAPTURE_WAIT_MS = 10_000;
+
 interface PostgresParts {
   /** Undefined with `collections: false`: collections stay on the embedded log. */
   store: PostgresCollectionStore | undefined;
@@ -278,8 +280,9 @@ interface PostgresParts {
 
 /**
  * With --postgres: change capture, and the collections store in PostgreSQL
- * (tables created before capture checks them), the barrier its snapshots
- * wait on, and capture, whose mapping turns the records table's rows into
+ * (tables created before capture checks them). Capture is the store's
+ * "wait until stored" capability (a snapshot waits for capture to store what
+ * committed before it), and its mapping turns the records table's rows into
  * collection change events and a lost source into a `reset` for the captured
  * tables and every collection.
  */
@@ -324,8 +327,12 @@ async function preparePostgres(
     }
     return { store: undefined, capture: captureOf(userTables, DEFAULT_MAPPING), userTables, close: async () => {} };
   }
-  const barrier = new PostgresCaptureBarrier({ url: config.url, checkpoints, key });
-  const store = new PostgresCollectionStore({ url: config.url, log, barrier });
+  const store: PostgresCollectionStore = new PostgresCollectionStore({
+    url: config.url,
+    log,
+    // Capture reads the checkpoint from the log (shared on Redis), so this holds on every node, consuming or not.
+    barrier: { reach: (lsn) => capture.waitStored(lsn, CAPTURE_WAIT_MS) },
+  });
   const capture = captureOf([...userTables, RECORDS_TABLE], {
     // The records table is never shown raw on db/ topics: its rows are collection changes, under their read rules.
     event: (change, stamp) =>
@@ -338,10 +345,7 @@ async function preparePostgres(
       ];
     },
   });
-  const close = async () => {
-    await store.close().catch(() => {});
-    await barrier.close().catch(() => {});
-  };
+  const close = () => store.close().catch(() => {});
   try {
     await store.open();
   } catch (err) {

@@ -27,11 +27,14 @@ import {
 import { RecordIdGenerator } from './record-id.js';
 import type { RecordSchema } from './record-schema.js';
 import { assertSnapshotLimits, assertWritable, pageOf } from './store-checks.js';
+import { lastRecordEnd, WAL_POSITION_SQL, type WalPositionRow } from './wal-position.js';
 
 /**
- * The capture capability the store needs for snapshots, passed at composition:
- * resolves once every transaction that committed before `lsn` (a PostgreSQL
- * WAL position) has its events in the log (CAPTURE_UNAVAILABLE after a timeout).
+ * The capture capability the store needs for snapshots, passed at composition
+ * (change capture's waitStored, the same wait live tables use): resolves once
+ * every transaction that committed before `lsn` (a PostgreSQL WAL position) has
+ * its events in the log, on any node, even while the database is quiet
+ * (CAPTURE_UNAVAILABLE after a timeout).
  */
 export interface CaptureBarrier {
   reach(lsn: string): Promise<void>;
@@ -228,9 +231,8 @@ export class PostgresCollectionStore implements CollectionStore {
         afterId = rows[rows.length - 1]?.id;
       }
       assertSnapshotLimits(collection, limits, records.length, bytes);
-      const lsn = (await client.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn')).rows[0]
-        ?.lsn as string;
-      await this.#barrier.reach(lsn);
+      const wal = (await client.query<WalPositionRow>(WAL_POSITION_SQL)).rows[0] as WalPositionRow;
+      await this.#barrier.reach(lastRecordEnd(wal));
       const position = await this.#log.position();
       return { records, position: formatEventId(position.epoch, position.head) };
     });

@@ -374,9 +374,8 @@ export class PostgresSource implements ChangeSource {
     this.#acked = undefined;
     // Keepalives that ask for a reply get one even before the first commit here.
     this.#confirmed ??= this.#resumeLsn;
-    // Logical messages on: a transaction holding only one (a capture barrier's, capture-barrier.ts) is
-    // sent rather than skipped as empty, so its commit moves the checkpoint. The messages themselves are ignored.
-    const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [this.#publication], messages: true });
+    // No logical messages: a quiet source's checkpoint advances from keepalives (#reportProgress).
+    const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [this.#publication] });
     // Map values from PostgreSQL's text form ourselves (see type-mapping.ts): patch each relation as it is parsed.
     const parse = plugin.parse.bind(plugin);
     this.#sink = sink;
