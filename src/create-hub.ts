@@ -14,11 +14,13 @@ import {
 import { changeEvent, sourceLostEvent, sourceLostReset } from './capture/change-events.js';
 import { PostgresSource } from './capture/postgres/postgres-source.js';
 import { capturedRecordEvent } from './collections/captured-records.js';
+import type { CollectionStore } from './collections/collection-store.js';
 import type { Collections } from './collections/collections.js';
 import { type CollectionsOptions, createCollections } from './collections/create-collections.js';
 import { collectionTopic } from './collections/names.js';
 import { PostgresCollectionStore } from './collections/postgres-collection-store.js';
 import { RECORDS_TABLE } from './collections/postgres-records-table.js';
+import { SqliteCollectionStore } from './collections/sqlite-collection-store.js';
 import { type HubConfig, type HubOptionsInput, parseHubOptions } from './config/hub-options.js';
 import { SseHubError } from './errors.js';
 import { guestRoute } from './http/guest-route.js';
@@ -97,16 +99,28 @@ export function prepareDataDir(dataDir: string): string {
   return dir;
 }
 
-export function defaultLog(config: HubConfig): EventLog {
+/** The log the hub builds itself, and the collections store that can share its database. */
+export interface BuiltInLog {
+  log: EventLog;
+  /**
+   * The embedded collections store on this log (records in the SQLite database,
+   * so a write and its event commit together); undefined for the memory log.
+   */
+  embeddedStore: (() => CollectionStore) | undefined;
+}
+
+export function defaultLog(config: HubConfig): BuiltInLog {
   if (config.ephemeral) {
     // The in-memory log is bounded in bytes like the recent-events cache, whose events it shares
     // (0, no cache, leaves it bounded by count only).
-    return new MemoryEventLog({
+    const log = new MemoryEventLog({
       capacity: config.retentionEvents ?? 100_000,
       maxBytes: config.recentEventsBytes || undefined,
     });
+    return { log, embeddedStore: undefined };
   }
-  return new SqliteEventLog({ file: join(prepareDataDir(config.dataDir), 'ssehub.db'), synchronous: config.sync });
+  const log = new SqliteEventLog({ file: join(prepareDataDir(config.dataDir), 'ssehub.db'), synchronous: config.sync });
+  return { log, embeddedStore: () => new SqliteCollectionStore(log) };
 }
 
 /** Creates and starts a hub. Configuration is validated here, before anything opens. */
@@ -118,8 +132,15 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
   // Read rules of captured tables: a bad rule fails with INVALID_CONFIG before anything opens.
   const tableAccess = captureConfig && tableAccessFor(captureConfig, logger);
   if (redis && options.log) throw new SseHubError('INVALID_CONFIG', 'Pass either `redis` or `log`, not both');
-  const log =
-    options.log ?? (redis ? new RedisEventLog({ url: redis.url, prefix: redis.prefix, logger }) : defaultLog(config));
+  // Only a log built here offers the embedded collections store: a custom or Redis log has none.
+  let builtIn: BuiltInLog | undefined;
+  let log: EventLog;
+  if (options.log) log = options.log;
+  else if (redis) log = new RedisEventLog({ url: redis.url, prefix: redis.prefix, logger });
+  else {
+    builtIn = defaultLog(config);
+    log = builtIn.log;
+  }
   // Guest tokens are verified like any other HS256 token: with the configured secret, or one kept in the data dir.
   const secret =
     config.jwtSecret ??
@@ -142,12 +163,10 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
   try {
     postgresParts =
       captureConfig && tableAccess && (await preparePostgres(captureConfig, log, logger, tableAccess.ruled));
-    collections = await createCollections(
-      hub,
-      { collections: collectionConfig, collectionLimits },
-      logger,
-      postgresParts?.store,
-    );
+    collections = await createCollections(hub, { collections: collectionConfig, collectionLimits }, logger, {
+      store: postgresParts?.store,
+      embeddedStore: builtIn?.embeddedStore,
+    });
   } catch (err) {
     await postgresParts?.close();
     await hub.close();
