@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
+import { readCaptureFile } from '../capture/capture-file.js';
 import { assertWorkersConfig, ClusterPrimary } from '../cluster/primary.js';
 import { readCollectionsFile } from '../collections/collections-file.js';
 import { SseHubError } from '../errors.js';
@@ -46,6 +47,7 @@ interface ServeFlags {
   capture?: string;
   captureSlot?: string;
   postgresCollections?: boolean;
+  captureConfig?: string;
   workers: number;
   collections?: string;
   jwtSecret?: string;
@@ -221,6 +223,12 @@ export function serveCommand(): Command {
         '--no-postgres-collections',
         'with --postgres, keep collections in the embedded SQLite log instead (single node)',
       ),
+    )
+    .addOption(
+      new Option(
+        '--capture-config <file>',
+        'JSON file of per-table settings: {"orders": {"rules": {"read": "row.owner == auth.sub"}}}',
+      ).env('SSEHUB_CAPTURE_CONFIG'),
     )
     .addOption(
       new Option('--workers <n>', 'processes sharing the port (more than 1 needs --redis)')
@@ -417,12 +425,17 @@ export function describeStartupError(err: unknown): string {
  * rest is validated by the capture options schema.
  */
 function postgresOptions(flags: ServeFlags) {
-  if (flags.postgres === undefined && flags.capture === undefined && flags.postgresCollections !== false) return {};
+  const needsPostgres =
+    flags.capture !== undefined
+      ? '--capture'
+      : flags.captureConfig !== undefined
+        ? '--capture-config'
+        : flags.postgresCollections === false
+          ? '--no-postgres-collections'
+          : undefined;
+  if (flags.postgres === undefined && needsPostgres === undefined) return {};
   if (flags.postgres === undefined) {
-    throw new SseHubError(
-      'INVALID_CONFIG',
-      `${flags.capture === undefined ? '--no-postgres-collections' : '--capture'} needs --postgres <url>: name the server`,
-    );
+    throw new SseHubError('INVALID_CONFIG', `${needsPostgres} needs --postgres <url>: name the server`);
   }
   return {
     postgres: {
@@ -430,6 +443,7 @@ function postgresOptions(flags: ServeFlags) {
       capture: commaList(flags.capture ?? ''),
       ...(flags.captureSlot !== undefined && { slot: flags.captureSlot, publication: flags.captureSlot }),
       ...(flags.postgresCollections === false && { collections: false }),
+      ...(flags.captureConfig !== undefined && { tables: readCaptureFile(flags.captureConfig) }),
     },
   };
 }
