@@ -9,16 +9,18 @@ import {
   type PostgresCaptureConfig,
   type PostgresCaptureInput,
   parsePostgresCapture,
+  qualifiedTable,
 } from './capture/capture-options.js';
 import { changeEvent, sourceLostEvent, sourceLostReset } from './capture/change-events.js';
-import { PostgresCaptureBarrier } from './capture/postgres/capture-barrier.js';
 import { PostgresSource } from './capture/postgres/postgres-source.js';
 import { capturedRecordEvent } from './collections/captured-records.js';
+import type { CollectionStore } from './collections/collection-store.js';
 import type { Collections } from './collections/collections.js';
 import { type CollectionsOptions, createCollections } from './collections/create-collections.js';
 import { collectionTopic } from './collections/names.js';
 import { PostgresCollectionStore } from './collections/postgres-collection-store.js';
 import { RECORDS_TABLE } from './collections/postgres-records-table.js';
+import { SqliteCollectionStore } from './collections/sqlite-collection-store.js';
 import { type HubConfig, type HubOptionsInput, parseHubOptions } from './config/hub-options.js';
 import { SseHubError } from './errors.js';
 import { guestRoute } from './http/guest-route.js';
@@ -27,7 +29,8 @@ import { createPublishLimit } from './http/publish-limit.js';
 import { staticFilesRoute } from './http/static-files.js';
 import { Hub } from './hub/hub.js';
 import type { PublishInput } from './hub/publish-input.js';
-import type { CheckpointStore, EventLog, StoredEvent } from './log/event-log.js';
+import { createLiveTables, tableAccessFor } from './live-tables/create-live-tables.js';
+import type { EventLog, StoredEvent } from './log/event-log.js';
 import { MemoryEventLog } from './log/memory-log.js';
 import { DEFAULT_REDIS_PREFIX } from './log/redis-keys.js';
 import { RedisEventLog } from './log/redis-log.js';
@@ -96,16 +99,28 @@ export function prepareDataDir(dataDir: string): string {
   return dir;
 }
 
-export function defaultLog(config: HubConfig): EventLog {
+/** The log the hub builds itself, and the collections store that can share its database. */
+export interface BuiltInLog {
+  log: EventLog;
+  /**
+   * The embedded collections store on this log (records in the SQLite database,
+   * so a write and its event commit together); undefined for the memory log.
+   */
+  embeddedStore: (() => CollectionStore) | undefined;
+}
+
+export function defaultLog(config: HubConfig): BuiltInLog {
   if (config.ephemeral) {
     // The in-memory log is bounded in bytes like the recent-events cache, whose events it shares
     // (0, no cache, leaves it bounded by count only).
-    return new MemoryEventLog({
+    const log = new MemoryEventLog({
       capacity: config.retentionEvents ?? 100_000,
       maxBytes: config.recentEventsBytes || undefined,
     });
+    return { log, embeddedStore: undefined };
   }
-  return new SqliteEventLog({ file: join(prepareDataDir(config.dataDir), 'ssehub.db'), synchronous: config.sync });
+  const log = new SqliteEventLog({ file: join(prepareDataDir(config.dataDir), 'ssehub.db'), synchronous: config.sync });
+  return { log, embeddedStore: () => new SqliteCollectionStore(log) };
 }
 
 /** Creates and starts a hub. Configuration is validated here, before anything opens. */
@@ -114,9 +129,18 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
   const config = parseHubOptions(hubOptions);
   const captureConfig = postgres ? parsePostgresCapture(postgres) : undefined;
   const logger = options.logger ?? pino({ level: config.logLevel, base: { name: 'ssehub' } });
+  // Read rules of captured tables: a bad rule fails with INVALID_CONFIG before anything opens.
+  const tableAccess = captureConfig && tableAccessFor(captureConfig, logger);
   if (redis && options.log) throw new SseHubError('INVALID_CONFIG', 'Pass either `redis` or `log`, not both');
-  const log =
-    options.log ?? (redis ? new RedisEventLog({ url: redis.url, prefix: redis.prefix, logger }) : defaultLog(config));
+  // Only a log built here offers the embedded collections store: a custom or Redis log has none.
+  let builtIn: BuiltInLog | undefined;
+  let log: EventLog;
+  if (options.log) log = options.log;
+  else if (redis) log = new RedisEventLog({ url: redis.url, prefix: redis.prefix, logger });
+  else {
+    builtIn = defaultLog(config);
+    log = builtIn.log;
+  }
   // Guest tokens are verified like any other HS256 token: with the configured secret, or one kept in the data dir.
   const secret =
     config.jwtSecret ??
@@ -137,28 +161,21 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
   let postgresParts: PostgresParts | undefined;
   let collections: Awaited<ReturnType<typeof createCollections>>;
   try {
-    postgresParts = captureConfig && (await preparePostgres(captureConfig, log));
-    collections = await createCollections(
-      hub,
-      { collections: collectionConfig, collectionLimits },
-      logger,
-      postgresParts?.store,
-    );
+    postgresParts =
+      captureConfig && tableAccess && (await preparePostgres(captureConfig, log, logger, tableAccess.ruled));
+    collections = await createCollections(hub, { collections: collectionConfig, collectionLimits }, logger, {
+      store: postgresParts?.store,
+      embeddedStore: builtIn?.embeddedStore,
+    });
   } catch (err) {
     await postgresParts?.close();
     await hub.close();
     throw err;
   }
   let capture: Capture | undefined;
-  if (captureConfig && postgresParts) {
-    const source = new PostgresSource({
-      url: captureConfig.url,
-      tables: [...postgresParts.userTables, ...(postgresParts.store ? [RECORDS_TABLE] : [])],
-      slot: captureConfig.slot,
-      publication: captureConfig.publication,
-      logger,
-    });
-    capture = new Capture(source, postgresParts.checkpoints, logger, postgresParts.key, postgresParts.mapping);
+  let liveTables: ReturnType<typeof createLiveTables> | undefined;
+  if (captureConfig && tableAccess && postgresParts) {
+    capture = postgresParts.capture;
     try {
       await capture.start();
     } catch (err) {
@@ -167,6 +184,16 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
       await hub.close();
       throw err;
     }
+    // After collections (their views first), before Mercure (its view applies to what these let through).
+    liveTables = createLiveTables(hub, {
+      url: captureConfig.url,
+      // The user's tables only: the records table is shown as collections, under their rules.
+      tables: postgresParts.userTables,
+      access: tableAccess,
+      progress: capture,
+      maxSnapshotRows: collectionLimits?.maxSnapshotRecords,
+      maxSnapshotBytes: collectionLimits?.maxSnapshotBytes,
+    });
   }
   // Collections first: a plugged-in catch-all (such as the web app) must not shadow /collections.
   // The message board (web/dist, built by `npm run build`) is served at `/` when present, last.
@@ -185,6 +212,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
     metrics: config.metrics,
     canaryIntervalMs: config.canaryIntervalMs,
     adminPage: fileURLToPath(new URL('../web/dist/admin.html', import.meta.url)),
+    captureLag: capture,
     logger,
   });
   // Mercure after collections: its view applies to what collection views let through.
@@ -202,6 +230,7 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
     telemetry.route,
     ...(guests ? [guests] : []),
     ...(collections ? [collections.route] : []),
+    ...(liveTables ? [liveTables.route] : []),
     ...(mercure ? [mercure.route] : []),
     ...(routes ?? []),
     ...(webApp ? [webApp] : []),
@@ -248,30 +277,40 @@ export async function createHub(options: CreateHubOptions = {}): Promise<SseHub>
       telemetry.stop();
       await mercure?.close();
       await capture?.close();
+      await liveTables?.close();
       await postgresParts?.close();
       await hub.close();
     },
   };
 }
 
+/** How long a collection snapshot waits for capture to store what committed before it. */
+const CAPTURE_WAIT_MS = 10_000;
+
 interface PostgresParts {
   /** Undefined with `collections: false`: collections stay on the embedded log. */
   store: PostgresCollectionStore | undefined;
-  checkpoints: CheckpointStore;
-  key: string;
+  /** Built, not started: it starts once the collections' tables exist. */
+  capture: Capture;
   /** The captured tables the user named (`schema.table`), without the records table. */
   userTables: string[];
-  mapping: CaptureMapping;
   close(): Promise<void>;
 }
 
 /**
- * With --postgres: the collections store in PostgreSQL (tables created before
- * capture checks them), the barrier its snapshots wait on, and the capture
- * mapping that turns the records table's rows into collection change events
- * and a lost source into a `reset` for the captured tables and every collection.
+ * With --postgres: change capture, and the collections store in PostgreSQL
+ * (tables created before capture checks them). Capture is the store's
+ * "wait until stored" capability (a snapshot waits for capture to store what
+ * committed before it), and its mapping turns the records table's rows into
+ * collection change events and a lost source into a `reset` for the captured
+ * tables and every collection.
  */
-async function preparePostgres(config: PostgresCaptureConfig, log: EventLog): Promise<PostgresParts> {
+async function preparePostgres(
+  config: PostgresCaptureConfig,
+  log: EventLog,
+  logger: Logger,
+  fullIdentity: readonly string[],
+): Promise<PostgresParts> {
   const checkpoints = log.checkpoints;
   if (!checkpoints) {
     throw new SseHubError(
@@ -280,9 +319,24 @@ async function preparePostgres(config: PostgresCaptureConfig, log: EventLog): Pr
     );
   }
   const key = `postgres:${config.slot}`;
-  const userTables = [...new Set(config.capture.map((t) => (t.includes('.') ? t : `public.${t}`)))].filter(
+  const userTables = [...new Set(config.capture.map(qualifiedTable))].filter(
     (t) => !config.collections || t !== RECORDS_TABLE,
   );
+  const captureOf = (tables: string[], mapping: CaptureMapping) =>
+    new Capture(
+      new PostgresSource({
+        url: config.url,
+        tables,
+        slot: config.slot,
+        publication: config.publication,
+        fullIdentity,
+        logger,
+      }),
+      checkpoints,
+      logger,
+      key,
+      mapping,
+    );
   if (!config.collections) {
     if (userTables.length === 0) {
       throw new SseHubError(
@@ -290,23 +344,18 @@ async function preparePostgres(config: PostgresCaptureConfig, log: EventLog): Pr
         'With collections kept out of PostgreSQL, --postgres is for capture only: name the tables with --capture',
       );
     }
-    return { store: undefined, checkpoints, key, userTables, mapping: DEFAULT_MAPPING, close: async () => {} };
+    return { store: undefined, capture: captureOf(userTables, DEFAULT_MAPPING), userTables, close: async () => {} };
   }
-  const barrier = new PostgresCaptureBarrier({ url: config.url, checkpoints, key });
-  const store = new PostgresCollectionStore({ url: config.url, log, barrier });
-  const close = async () => {
-    await store.close().catch(() => {});
-    await barrier.close().catch(() => {});
-  };
-  try {
-    await store.open();
-  } catch (err) {
-    await close();
-    throw err;
-  }
-  const mapping: CaptureMapping = {
+  const store: PostgresCollectionStore = new PostgresCollectionStore({
+    url: config.url,
+    log,
+    // Capture reads the checkpoint from the log (shared on Redis), so this holds on every node, consuming or not.
+    barrier: { reach: (lsn) => capture.waitStored(lsn, CAPTURE_WAIT_MS) },
+  });
+  const capture = captureOf([...userTables, RECORDS_TABLE], {
     // The records table is never shown raw on db/ topics: its rows are collection changes, under their read rules.
-    event: (change) => (change.table === RECORDS_TABLE ? capturedRecordEvent(change) : changeEvent(change)),
+    event: (change, stamp) =>
+      change.table === RECORDS_TABLE ? capturedRecordEvent(change) : changeEvent(change, stamp),
     lost: async (_tables, why) => {
       const names = (await store.collections()).map((c) => collectionTopic(c.name));
       return [
@@ -314,6 +363,13 @@ async function preparePostgres(config: PostgresCaptureConfig, log: EventLog): Pr
         ...(names.length > 0 ? [sourceLostReset(names, why)] : []),
       ];
     },
-  };
-  return { store, checkpoints, key, userTables, mapping, close };
+  });
+  const close = () => store.close().catch(() => {});
+  try {
+    await store.open();
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { store, capture, userTables, close };
 }

@@ -32,6 +32,7 @@ export { type ErrorCode, errorStatus, SseHubError } from './errors.js';
 export { answerClientError } from './http/client-error.js';
 export type { HttpRoute, RequestHandler } from './http/handler.js';
 export { NodeConnection } from './http/node-connection.js';
+export type { HubServer } from './http/transport.js';
 export type { EventView, StreamRequest, Ticket, ViewProvider } from './hub/admission.js';
 export type { Connection } from './hub/connection.js';
 export { Hub, type HubStats, type StartOptions } from './hub/hub.js';

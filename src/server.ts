@@ -1,13 +1,13 @@
-import { createServer, type Server } from 'node:http';
 import { type AddressInfo, isIP } from 'node:net';
 import { TokenVerifier } from './auth/token-verifier.js';
+import { parseTransportOptions, type TransportOptionsInput } from './config/hub-options.js';
 import { socketLimit } from './config/open-file-limit.js';
 import { type CreateHubOptions, createHub, type SseHub } from './create-hub.js';
 import { SseHubError } from './errors.js';
-import { answerClientError } from './http/client-error.js';
 import { allowedHostsForBind } from './http/host-check.js';
+import { createTransport, type HubServer } from './http/transport.js';
 
-export interface ServeOptions extends CreateHubOptions {
+export interface ServeOptions extends CreateHubOptions, TransportOptionsInput {
   port?: number;
   /** Address to bind; loopback by default, so a hub without keys is reachable from this machine only. */
   host?: string;
@@ -40,7 +40,8 @@ export function assertSafeBind(host: string, authConfigured: boolean, insecureOp
 }
 
 export interface RunningServer {
-  readonly server: Server;
+  /** node:http, or node:http2 with `tlsCert`/`tlsKey` (HTTPS) or `h2c`. */
+  readonly server: HubServer;
   readonly hub: SseHub;
   readonly port: number;
   readonly url: string;
@@ -50,17 +51,38 @@ export interface RunningServer {
 
 /** Starts a standalone hub on node:http (what `ssehub serve` runs). */
 export async function serve(options: ServeOptions = {}): Promise<RunningServer> {
-  const { port = 8080, host = DEFAULT_HOST, insecureOpen = false, ...hubOptions } = options;
+  const {
+    port = 8080,
+    host = DEFAULT_HOST,
+    insecureOpen = false,
+    tlsCert,
+    tlsKey,
+    h2c,
+    http2MaxStreams,
+    ...hubOptions
+  } = options;
+  const transportConfig = parseTransportOptions({
+    ...(tlsCert !== undefined && { tlsCert }),
+    ...(tlsKey !== undefined && { tlsKey }),
+    ...(h2c !== undefined && { h2c }),
+    ...(http2MaxStreams !== undefined && { http2MaxStreams }),
+  });
   const authConfigured = TokenVerifier.enabled(hubOptions) || hubOptions.guestAuth === true;
   assertSafeBind(host, authConfigured, insecureOpen);
   // Known only here, where the hub binds: on loopback the Host check is on (DNS rebinding).
   const allowedHosts = allowedHostsForBind(host, hubOptions.allowedHosts) ?? ['*'];
   const hub = await createHub({ ...hubOptions, allowedHosts });
+  let transport: ReturnType<typeof createTransport>;
+  try {
+    transport = createTransport(transportConfig, hub.handler);
+  } catch (err) {
+    await hub.close();
+    throw err;
+  }
+  const { server } = transport;
   if (!authConfigured && !isLoopbackHost(host)) {
     hub.logger.warn({ host }, 'running open (--insecure-open): anyone who can reach this address may read and publish');
   }
-  const server = createServer({ keepAliveTimeout: 5_000 }, hub.handler);
-  server.on('clientError', answerClientError);
   // Past this, node closes new sockets at once, before accept() would fail for lack of descriptors.
   server.maxConnections = socketLimit();
   try {
@@ -88,13 +110,13 @@ export async function serve(options: ServeOptions = {}): Promise<RunningServer> 
     server,
     hub,
     port: actualPort,
-    url: `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${actualPort}`,
+    url: `${transport.scheme}://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${actualPort}`,
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         await hub.close();
-        server.closeIdleConnections();
-        const force = setTimeout(() => server.closeAllConnections(), 5_000).unref();
+        transport.closeIdle();
+        const force = setTimeout(() => transport.closeAll(), 5_000).unref();
         await stopped;
         clearTimeout(force);
       })();

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openSqlite } from '../src/log/sqlite-driver.js';
 import { call, collectionsTempDir, listAll, openLive, seqOf } from './fixtures/collections-support.js';
 import { waitUntil } from './support/wait.js';
 
@@ -133,7 +133,7 @@ describe('collections survive kill -9', () => {
     // Every acknowledged write has its change event in the log.
     second.process.kill('SIGTERM');
     await second.exited;
-    const db = new Database(join(dir.path, 'ssehub.db'), { readonly: true });
+    const db = openSqlite(join(dir.path, 'ssehub.db'), { readonly: true });
     const events = (db.prepare('SELECT type, data FROM events').all() as { type: string; data: string }[]).map((e) => {
       const change = JSON.parse(e.data);
       return `${e.type} ${change.id} ${change.record.version}`;

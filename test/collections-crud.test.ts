@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqlite } from '../src/log/sqlite-driver.js';
 import { type RunningServer, serve } from '../src/server.js';
 import { call, collectionsTempDir, listAll, type Reply } from './fixtures/collections-support.js';
 import { collectionStores, STORE_KINDS, type StoreKind } from './support/collection-stores.js';
@@ -332,7 +332,7 @@ describe.each(STORE_KINDS)('collections: a write and its change event are one tr
     await server.close();
 
     // Straight from the log's database file: rebuild the records from the change events alone.
-    const db = new Database(join(dir.path, 'ssehub.db'), { readonly: true });
+    const db = openSqlite(join(dir.path, 'ssehub.db'), { readonly: true });
     const events = db.prepare('SELECT seq, type, data FROM events ORDER BY seq').all() as {
       seq: number;
       type: string;

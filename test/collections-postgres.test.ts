@@ -79,6 +79,24 @@ describe.skipIf(!postgresInstalled())('collections on PostgreSQL with change cap
     }
   });
 
+  it('ties a snapshot to the log when the database wrote nothing captured since the last captured commit', async () => {
+    await call(hub.url, 'POST', '/collections/quiet/records', { text: 'before' });
+    // WAL after the last captured commit that capture never sees as a transaction (pgoutput skips it as
+    // empty): the checkpoint reaches the snapshot's position only from PostgreSQL's keepalives.
+    await stores.query('CREATE TABLE IF NOT EXISTS not_captured (n int)');
+    await stores.query('INSERT INTO not_captured VALUES (1)');
+    const stream = await openLive(hub.url, 'quiet');
+    try {
+      expect(stream.status).toBe(200);
+      const end = await call(hub.url, 'POST', '/collections/quiet/records', { end: true });
+      await waitUntil(() => stream.state.records.has(end.body.id), 15_000, 'the end marker');
+      expect(stream.state.duplicates).toEqual([]);
+      expect(stream.state.sorted()).toEqual(await listAll(hub.url, 'quiet'));
+    } finally {
+      stream.close();
+    }
+  });
+
   it('answers 503 STORE_UNAVAILABLE while PostgreSQL is down, and writes again once it is back', async () => {
     const { body: kept } = await call(hub.url, 'POST', '/collections/outage/records', { n: 1 });
     const pg = await stores.cluster();

@@ -4,9 +4,9 @@
  * restart every change is in the log exactly once, in commit order.
  */
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqlite } from '../src/log/sqlite-driver.js';
 import { requireOrSkip } from './fixtures/cluster-redis.js';
 import { startChildHub } from './support/child-hub.js';
 import { type PostgresServer, postgresInstalled, startPostgres } from './support/postgres-server.js';
@@ -55,7 +55,7 @@ describe.skipIf(!run)('change capture across kill -9', () => {
     marker.close();
     expect(await hub.kill('SIGTERM')).toBe(0);
 
-    const db = new Database(join(dir.path, 'ssehub.db'), { readonly: true });
+    const db = openSqlite(join(dir.path, 'ssehub.db'), { readonly: true });
     const ids = (
       db.prepare("SELECT data FROM events WHERE type = 'insert' ORDER BY seq").all() as { data: string }[]
     ).map((row) => (JSON.parse(row.data) as { key: { id: number } }).key.id);

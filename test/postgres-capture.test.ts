@@ -193,19 +193,7 @@ describe.skipIf(!run)('change capture from PostgreSQL', () => {
       await pg.query(`INSERT INTO orders (customer) VALUES ('after-restart')`);
       await waitUntil(async () => (await hub.hub.log.position()).head === before + 2, 30_000, 'change after restart');
       const stream = await openStream(hub.url, ['db/orders/**']);
-      // Dropping an active slot needs its walsender gone first.
-      await pg.query(
-        `SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = 'restart_slot'`,
-      );
-      await pg.query(`SELECT pg_drop_replication_slot('restart_slot')`).catch(async () => {
-        await waitUntil(async () => {
-          const r = await pg.query<{ active: boolean }>(
-            `SELECT active FROM pg_replication_slots WHERE slot_name = 'restart_slot'`,
-          );
-          return r[0]?.active === false;
-        });
-        await pg.query(`SELECT pg_drop_replication_slot('restart_slot')`);
-      });
+      await pg.dropSlot('restart_slot');
       await stream.waitFor((events) => events.some((e) => e.type === 'reset'), 30_000);
       const reset = stream.events.find((e) => e.type === 'reset');
       expect(JSON.parse(reset?.data ?? '')).toEqual(

@@ -11,12 +11,14 @@ export type RuleSources = Partial<Record<RuleAction, string>>;
 
 /**
  * What a rule sees: `auth` (the token's claims, or null), `record` (the stored
- * record, or null on create) and `data` (the incoming data, or null on read and delete).
+ * record, or null on create) and `data` (the incoming data, or null on read and
+ * delete) for collections; `row` (a captured table's row) for captured tables.
  */
 export interface RuleInput {
   auth: Claims | null;
   record?: unknown;
   data?: unknown;
+  row?: unknown;
 }
 
 /** Called once per rule the first time it fails at run time (the failure counts as deny). */
@@ -25,7 +27,7 @@ export type RuleErrorReporter = (action: RuleAction, source: string, error: Erro
 type Program = (context: Record<string, unknown>) => unknown;
 
 /**
- * One environment for every rule: the three variables are declared (so an
+ * One environment for every rule: the variables are declared (so an
  * unknown name fails at start, not at run time) and dynamically typed, since
  * records and claims are arbitrary JSON.
  */
@@ -34,7 +36,8 @@ function celEnvironment(): Environment {
   environment ??= new Environment()
     .registerVariable('auth', 'dyn')
     .registerVariable('record', 'dyn')
-    .registerVariable('data', 'dyn');
+    .registerVariable('data', 'dyn')
+    .registerVariable('row', 'dyn');
   return environment;
 }
 
@@ -86,7 +89,12 @@ export class CompiledRules {
     if (!entry) return false;
     try {
       return (
-        entry.program({ auth: input.auth ?? null, record: input.record ?? null, data: input.data ?? null }) === true
+        entry.program({
+          auth: input.auth ?? null,
+          record: input.record ?? null,
+          data: input.data ?? null,
+          row: input.row ?? null,
+        }) === true
       );
     } catch (err) {
       if (!entry.reported) {

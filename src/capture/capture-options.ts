@@ -21,6 +21,11 @@ export const postgresCaptureSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9_]{1,63}$/, 'lower-case letters, digits and _')
     .default('ssehub'),
+  /**
+   * Per-table settings, by `schema.table` (a bare name is in `public`):
+   * `{ "orders": { "rules": { "read": "row.customer == auth.sub" } } }` (docs/postgres.md).
+   */
+  tables: z.record(z.string(), z.strictObject({ rules: z.unknown().optional() })).default({}),
   /** Publication name. */
   publication: z
     .string()
@@ -37,5 +42,19 @@ export function parsePostgresCapture(input: PostgresCaptureInput): PostgresCaptu
     const issue = result.error.issues[0];
     throw new SseHubError('INVALID_CONFIG', `postgres.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
   }
+  const tables = result.data.capture.map(qualifiedTable);
+  for (const name of Object.keys(result.data.tables)) {
+    if (!tables.includes(qualifiedTable(name))) {
+      throw new SseHubError(
+        'INVALID_CONFIG',
+        `postgres.tables.${name}: the table is not captured; add it to --capture (${tables.join(', ')})`,
+      );
+    }
+  }
   return result.data;
+}
+
+/** `orders` is `public.orders`. */
+export function qualifiedTable(name: string): string {
+  return name.includes('.') ? name : `public.${name}`;
 }

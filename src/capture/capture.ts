@@ -1,7 +1,17 @@
 import type { Logger } from 'pino';
+import { SseHubError } from '../errors.js';
 import type { CheckpointStore, EventInput } from '../log/event-log.js';
-import { changeEvent, sourceLostEvent } from './change-events.js';
+import { changeEvent, sourceLostEvent, type TransactionStamp } from './change-events.js';
 import type { ChangeSink, ChangeSource, RowChange, SourceState } from './change-source.js';
+import type { CaptureProgress } from './consistent-snapshot.js';
+
+/** How far capture trails its source (`/metrics`: ssehub_capture_lag_bytes / _seconds). */
+export interface CaptureLag {
+  /** Source log bytes written after the stored checkpoint; undefined when the source cannot be asked. */
+  bytes: number | undefined;
+  /** From commit to stored in the log, for the last transaction stored; undefined before the first. */
+  seconds: number | undefined;
+}
 
 export interface CaptureHealth {
   state: SourceState | 'stopped';
@@ -18,16 +28,19 @@ export interface CaptureHealth {
  * commit together), and the group size that makes a commit wait for its append.
  */
 const CHUNK_ROWS = 5_000;
+/** How often {@link Capture.waitStored} reads the stored checkpoint (it may be written by another node). */
+const PROGRESS_POLL_MS = 20;
 
 /**
  * How captured changes become log events, given at composition: by default a
- * row change is a `db/<table>` event (change-events.ts), and lost history is a
+ * row change is a `db/<table>` event stamped with its transaction (change-events.ts:
+ * consistent snapshots need the stamp), and lost history is a
  * `reset` on the captured tables' topics. A table that backs another feature
  * (the collections' records table) maps its rows to that feature's events, or
  * to none (`undefined`: nothing appended, the transaction still moves the checkpoint).
  */
 export interface CaptureMapping {
-  event(change: RowChange): EventInput | undefined;
+  event(change: RowChange, stamp: TransactionStamp | undefined): EventInput | undefined;
   lost(tables: readonly string[], why: string): Promise<EventInput[]> | EventInput[];
 }
 
@@ -45,7 +58,7 @@ export const DEFAULT_MAPPING: CaptureMapping = {
  * the stored checkpoint and skips transactions at or below it (a source may
  * resend them after a crash).
  */
-export class Capture {
+export class Capture implements CaptureProgress {
   readonly #source: ChangeSource;
   readonly #store: CheckpointStore;
   readonly #logger: Logger;
@@ -55,12 +68,19 @@ export class Capture {
   #state: CaptureHealth['state'] = 'stopped';
   #detail: string | undefined;
   #skipping = false;
+  #stamp: TransactionStamp | undefined;
+  #committedAt: number | undefined;
+  /** Commit time of the group's last transaction, and the commit-to-log delay of the last group stored. */
+  #groupCommittedAt: number | undefined;
+  #lastDelayMs: number | undefined;
   #chunks: EventInput[][] = [];
   /** Committed transactions waiting for the next group append (see #flush). */
   #group: EventInput[][] = [];
   #groupRows = 0;
   #groupPosition: string | undefined;
   #groupTransactions = 0;
+  /** Source transaction ids of the group, made visible before it is appended. */
+  #groupXids: number[] = [];
   #flushScheduled = false;
   #flushing: Promise<void> | undefined;
   #failure: unknown;
@@ -98,6 +118,32 @@ export class Capture {
     };
   }
 
+  /**
+   * Waits until the stored checkpoint covers `position` (read from the store, so
+   * a node whose capture is on standby follows the consuming node), asking the
+   * source to report its read position meanwhile: a quiet source then advances
+   * the checkpoint without a captured change (see ChangeSink.progress).
+   */
+  async waitStored(position: string, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.#source.reached(await this.#store.readCheckpoint(this.#key), position)) return;
+      if (Date.now() >= deadline) {
+        throw new SseHubError(
+          'CAPTURE_UNAVAILABLE',
+          `Change capture has not stored the database's changes up to ${position} within ${timeoutMs} ms (capture state: ${this.#state}${this.#detail ? `, ${this.#detail}` : ''}); retry later`,
+        );
+      }
+      this.#source.requestProgress?.();
+      await new Promise((resolve) => setTimeout(resolve, PROGRESS_POLL_MS));
+    }
+  }
+
+  async lag(): Promise<CaptureLag> {
+    const bytes = await this.#source.lagBytes?.(this.#checkpoint).catch(() => undefined);
+    return { bytes, seconds: this.#lastDelayMs === undefined ? undefined : this.#lastDelayMs / 1000 };
+  }
+
   async close(): Promise<void> {
     this.#state = 'stopped';
     await this.#source.close();
@@ -115,14 +161,20 @@ export class Capture {
     if (position === undefined) return;
     const group = this.#group;
     const transactions = this.#groupTransactions;
+    const xids = this.#groupXids;
+    const committedAt = this.#groupCommittedAt;
+    this.#groupCommittedAt = undefined;
     this.#group = [];
     this.#groupRows = 0;
     this.#groupPosition = undefined;
     this.#groupTransactions = 0;
+    this.#groupXids = [];
     this.#flushing = (async () => {
       try {
+        if (xids.length > 0) await this.#source.awaitVisible?.(xids);
         const stored = await this.#store.appendWithCheckpoint(group, this.#key, position);
         this.#checkpoint = position;
+        if (committedAt !== undefined) this.#lastDelayMs = Math.max(0, Date.now() - committedAt);
         this.#transactions += transactions;
         this.#changes += stored.length;
         this.#source.confirm(position);
@@ -136,13 +188,15 @@ export class Capture {
   }
 
   readonly #sink: ChangeSink = {
-    begin: (position) => {
+    begin: (position, xid, committedAt) => {
       this.#skipping = this.#source.isStored(position, this.#checkpoint);
+      this.#stamp = xid === undefined ? undefined : { xid, lsn: position };
+      this.#committedAt = committedAt;
       this.#chunks = [[]];
     },
     change: (change: RowChange) => {
       if (this.#skipping) return;
-      const event = this.#mapping.event(change);
+      const event = this.#mapping.event(change, this.#stamp);
       if (!event) return;
       let chunk = this.#chunks[this.#chunks.length - 1] as EventInput[];
       if (chunk.length >= CHUNK_ROWS) {
@@ -172,8 +226,23 @@ export class Capture {
       }
       this.#groupPosition = position;
       this.#groupTransactions++;
+      if (this.#stamp) this.#groupXids.push(this.#stamp.xid);
+      if (this.#committedAt !== undefined) this.#groupCommittedAt = this.#committedAt;
       if (this.#groupRows >= CHUNK_ROWS) await this.#flush();
       else if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => {
+          this.#flushScheduled = false;
+          void this.#flush();
+        });
+      }
+    },
+    progress: (checkpoint) => {
+      // Only between transactions and with no append pending or running (the source calls
+      // this only for a position past the last one confirmed): stored as an empty group.
+      if (this.#chunks.length > 0 || this.#groupPosition !== undefined || this.#flushing) return;
+      this.#groupPosition = checkpoint;
+      if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         setImmediate(() => {
           this.#flushScheduled = false;
@@ -196,6 +265,8 @@ export class Capture {
       this.#groupRows = 0;
       this.#groupPosition = undefined;
       this.#groupTransactions = 0;
+      this.#groupXids = [];
+      this.#groupCommittedAt = undefined;
       this.#failure = undefined;
       this.#checkpoint = await this.#store.readCheckpoint(this.#key);
       return this.#checkpoint;

@@ -22,8 +22,13 @@ export interface RowChange {
 
 /** Receives a source's transactions; each method's promise is awaited before the next call. */
 export interface ChangeSink {
-  /** A transaction begins; `position` is its commit position (compare with {@link ChangeSource.compare}). */
-  begin(position: string): Promise<void> | void;
+  /**
+   * A transaction begins; `position` is its commit position, `xid` the source's
+   * transaction id (both go into every change event, so a consistent snapshot
+   * can tell which changes it already holds: see consistent-snapshot.ts);
+   * `committedAt` its commit time (ms since the epoch, the source's clock), for lag metrics.
+   */
+  begin(position: string, xid?: number, committedAt?: number): Promise<void> | void;
   change(change: RowChange): Promise<void> | void;
   /**
    * The transaction committed at `position`. May resolve before it is stored
@@ -42,6 +47,13 @@ export interface ChangeSink {
    * reconnect, since another node sharing the log may have moved it.
    */
   checkpoint(): Promise<string | undefined>;
+  /**
+   * Every transaction committed before `checkpoint`'s position has been handed
+   * to {@link commit} (the source has read that far with nothing to report): the
+   * consumer may store and confirm it once those commits are stored. Lets a quiet
+   * source's checkpoint advance, which {@link CaptureProgress} waits on.
+   */
+  progress?(checkpoint: string): void;
   /** Connection state, for health reports. */
   state(state: SourceState, detail?: string): void;
 }
@@ -62,5 +74,18 @@ export interface ChangeSource {
   confirm(checkpoint: string): void;
   /** True when transaction `position` is at or below `checkpoint` (already stored). */
   isStored(position: string, checkpoint: string | undefined): boolean;
+  /** True when every transaction committing before source `position` is at or below `checkpoint`. */
+  reached(checkpoint: string | undefined, position: string): boolean;
+  /**
+   * Resolves once new snapshots of the source see these committed transactions
+   * (a commit can reach the replication stream a moment before it is visible,
+   * longer with synchronous replication). Capture appends a transaction only
+   * then, which consistent snapshots rely on (consistent-snapshot.ts).
+   */
+  awaitVisible?(xids: readonly number[]): Promise<void>;
+  /** Bytes of the source's log after `checkpoint` (not stored yet); undefined when it cannot tell now. */
+  lagBytes?(checkpoint: string | undefined): Promise<number | undefined>;
+  /** Asks the source to report its read position soon (through {@link ChangeSink.progress}). */
+  requestProgress?(): void;
   close(): Promise<void>;
 }

@@ -1,17 +1,23 @@
 import cluster from 'node:cluster';
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
+import { readCaptureFile } from '../capture/capture-file.js';
 import { assertWorkersConfig, ClusterPrimary } from '../cluster/primary.js';
 import { readCollectionsFile } from '../collections/collections-file.js';
 import { SseHubError } from '../errors.js';
 import { type ServeOptions, serve } from '../server.js';
 import { durationArg, portArg, positiveIntArg, rateArg, sizeArg } from './parse-args.js';
 import { readPublicKeyFile } from './public-key-file.js';
+import { readTlsFiles } from './tls-files.js';
 
 interface ServeFlags {
   port: number;
   host?: string;
   insecureOpen?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  h2c?: boolean;
+  http2MaxStreams?: number;
   trustProxy?: boolean | number;
   publishRate?: number;
   publishBurst?: number;
@@ -41,6 +47,7 @@ interface ServeFlags {
   capture?: string;
   captureSlot?: string;
   postgresCollections?: boolean;
+  captureConfig?: string;
   workers: number;
   collections?: string;
   jwtSecret?: string;
@@ -67,6 +74,22 @@ export function serveCommand(): Command {
       new Option('--insecure-open', 'allow binding a non-loopback address with no key configured').env(
         'SSEHUB_INSECURE_OPEN',
       ),
+    )
+    .addOption(
+      new Option('--tls-cert <file>', 'PEM certificate (chain): serve HTTPS with HTTP/2 and HTTP/1.1').env(
+        'SSEHUB_TLS_CERT',
+      ),
+    )
+    .addOption(new Option('--tls-key <file>', 'PEM private key of --tls-cert').env('SSEHUB_TLS_KEY'))
+    .addOption(
+      new Option('--h2c', 'cleartext HTTP/2 (prior knowledge) for a proxy in front; HTTP/1.1 is not served').env(
+        'SSEHUB_H2C',
+      ),
+    )
+    .addOption(
+      new Option('--http2-max-streams <n>', 'streams a client may open on one HTTP/2 connection (default 1000)')
+        .env('SSEHUB_HTTP2_MAX_STREAMS')
+        .argParser(positiveIntArg),
     )
     .addOption(
       new Option(
@@ -202,6 +225,12 @@ export function serveCommand(): Command {
       ),
     )
     .addOption(
+      new Option(
+        '--capture-config <file>',
+        'JSON file of per-table settings: {"orders": {"rules": {"read": "row.owner == auth.sub"}}}',
+      ).env('SSEHUB_CAPTURE_CONFIG'),
+    )
+    .addOption(
       new Option('--workers <n>', 'processes sharing the port (more than 1 needs --redis)')
         .env('SSEHUB_WORKERS')
         .argParser(positiveIntArg)
@@ -283,6 +312,9 @@ export function serveCommand(): Command {
         port: flags.port,
         ...(flags.host !== undefined && { host: flags.host }),
         insecureOpen,
+        ...readTlsFiles(flags.tlsCert, flags.tlsKey),
+        ...(flags.h2c !== undefined && { h2c: envSwitch(command, 'h2c', 'SSEHUB_H2C') }),
+        ...(flags.http2MaxStreams !== undefined && { http2MaxStreams: flags.http2MaxStreams }),
         ...(flags.trustProxy !== undefined && { trustProxy: flags.trustProxy }),
         ...(flags.publishRate !== undefined && { publishRate: flags.publishRate }),
         ...(flags.publishBurst !== undefined && { publishBurst: flags.publishBurst }),
@@ -393,12 +425,17 @@ export function describeStartupError(err: unknown): string {
  * rest is validated by the capture options schema.
  */
 function postgresOptions(flags: ServeFlags) {
-  if (flags.postgres === undefined && flags.capture === undefined && flags.postgresCollections !== false) return {};
+  const needsPostgres =
+    flags.capture !== undefined
+      ? '--capture'
+      : flags.captureConfig !== undefined
+        ? '--capture-config'
+        : flags.postgresCollections === false
+          ? '--no-postgres-collections'
+          : undefined;
+  if (flags.postgres === undefined && needsPostgres === undefined) return {};
   if (flags.postgres === undefined) {
-    throw new SseHubError(
-      'INVALID_CONFIG',
-      `${flags.capture === undefined ? '--no-postgres-collections' : '--capture'} needs --postgres <url>: name the server`,
-    );
+    throw new SseHubError('INVALID_CONFIG', `${needsPostgres} needs --postgres <url>: name the server`);
   }
   return {
     postgres: {
@@ -406,6 +443,7 @@ function postgresOptions(flags: ServeFlags) {
       capture: commaList(flags.capture ?? ''),
       ...(flags.captureSlot !== undefined && { slot: flags.captureSlot, publication: flags.captureSlot }),
       ...(flags.postgresCollections === false && { collections: false }),
+      ...(flags.captureConfig !== undefined && { tables: readCaptureFile(flags.captureConfig) }),
     },
   };
 }

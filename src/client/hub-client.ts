@@ -66,6 +66,9 @@ export interface Subscription {
   close(): void;
 }
 
+/** Names of live tables in {@link HubClient.liveCollection}: `db/orders`. */
+const LIVE_TABLE_PREFIX = 'db/';
+
 /** Options of {@link HubClient.liveCollection}. */
 export interface LiveCollectionOptions {
   where?: Where;
@@ -138,9 +141,16 @@ export class HubClient {
     };
   }
 
-  /** The records of a collection, kept current from its live stream. Close it when done. */
+  /**
+   * The records of a collection, kept current from its live stream. Close it when done.
+   * `db/<table>` follows a captured database table instead (`/db/<table>/live`, docs/postgres.md):
+   * its records are `{id: <primary key>, data: <row>}`.
+   */
   liveCollection<T = Record<string, unknown>>(name: string, options: LiveCollectionOptions = {}): LiveCollection<T> {
-    const url = this.#url(`collections/${encodeURIComponent(name)}/live`);
+    const path = name.startsWith(LIVE_TABLE_PREFIX)
+      ? `${LIVE_TABLE_PREFIX}${encodeURIComponent(name.slice(LIVE_TABLE_PREFIX.length))}/live`
+      : `collections/${encodeURIComponent(name)}/live`;
+    const url = this.#url(path);
     appendWhere(url, options.where);
     url.searchParams.sort();
     const request = { url: url.toString(), types: LIVE_COLLECTION_TYPES };

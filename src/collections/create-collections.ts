@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import { SseHubError } from '../errors.js';
 import type { HttpRoute } from '../http/handler.js';
 import type { Hub } from '../hub/hub.js';
-import { SqliteEventLog } from '../log/sqlite-log.js';
 import { CollectionAccess } from './collection-access.js';
 import { collectionRoutes } from './collection-routes.js';
 import type { CollectionStore } from './collection-store.js';
@@ -14,7 +13,6 @@ import {
   DEFAULT_MAX_SNAPSHOT_BYTES,
   DEFAULT_MAX_SNAPSHOT_RECORDS,
 } from './collections.js';
-import { SqliteCollectionStore } from './sqlite-collection-store.js';
 
 export interface CollectionsOptions {
   /** Per-collection settings, e.g. `{ messages: { schema: {...}, rules: { read: 'true' } } }`. */
@@ -23,19 +21,30 @@ export interface CollectionsOptions {
   collectionLimits?: Partial<Pick<CollectionLimits, 'maxSnapshotRecords' | 'maxSnapshotBytes'>> | undefined;
 }
 
+/** The stores composition can offer collections (create-hub.ts knows which exist). */
+export interface CollectionStores {
+  /** A store chosen by configuration (the PostgreSQL store, with --postgres). */
+  store?: CollectionStore | undefined;
+  /**
+   * The embedded store in the hub's own SQLite log (records in the same
+   * database, so a write and its event commit together), when the hub built one.
+   */
+  embeddedStore?: (() => CollectionStore) | undefined;
+}
+
 /**
- * Live collections for a started hub, on `store` when composition gives one (the
- * PostgreSQL store, with --postgres), else on the SQLite log (records live in the
- * same database, so a write and its event commit together). With neither there
- * are no collections: undefined, or INVALID_CONFIG if some were configured.
+ * Live collections for a started hub, on `stores.store` when composition gives
+ * one, else on the embedded store. With neither there are no collections:
+ * undefined, or INVALID_CONFIG if some were configured.
  */
 export async function createCollections(
   hub: Hub,
   options: CollectionsOptions,
   logger?: Logger,
-  store?: CollectionStore,
+  stores: CollectionStores = {},
 ): Promise<{ collections: Collections; route: HttpRoute } | undefined> {
-  const embedded = hub.log instanceof SqliteEventLog ? new SqliteCollectionStore(hub.log) : undefined;
+  const { store } = stores;
+  const embedded = stores.embeddedStore?.();
   // Records already in the embedded store would silently vanish from view behind another store.
   if (store && embedded && (await embedded.collections()).some((c) => c.records > 0)) {
     throw new SseHubError(

@@ -29,9 +29,11 @@ import type { RecordSchema } from './record-schema.js';
 import { assertSnapshotLimits, assertWritable, pageOf } from './store-checks.js';
 
 /**
- * The capture capability the store needs for snapshots, passed at composition:
- * resolves once every transaction that committed before `lsn` (a PostgreSQL
- * WAL position) has its events in the log (CAPTURE_UNAVAILABLE after a timeout).
+ * The capture capability the store needs for snapshots, passed at composition
+ * (change capture's waitStored, the same wait live tables use): resolves once
+ * every transaction that committed before `lsn` (a PostgreSQL WAL position) has
+ * its events in the log, on any node, even while the database is quiet
+ * (CAPTURE_UNAVAILABLE after a timeout).
  */
 export interface CaptureBarrier {
   reach(lsn: string): Promise<void>;
@@ -87,6 +89,15 @@ export class PostgresCollectionStore implements CollectionStore {
     this.#pool = new pg.Pool({ connectionString: options.url, max: 10, connectionTimeoutMillis: 5_000 });
     // An idle connection that breaks (PostgreSQL restarted) is dropped by the pool; the next query reconnects.
     this.#pool.on('error', () => {});
+    // A snapshot waits for capture up to the flushed WAL, so a write's commit must be flushed before the write
+    // releases its collection lock: asynchronous commit (synchronous_commit = off) is turned up to local.
+    this.#pool.on('connect', (client) => {
+      client
+        .query(
+          "SELECT set_config('synchronous_commit', 'local', false) WHERE current_setting('synchronous_commit') = 'off'",
+        )
+        .catch(() => {});
+    });
     this.#url = options.url;
     this.#log = options.log;
     this.#barrier = options.barrier;
@@ -228,7 +239,10 @@ export class PostgresCollectionStore implements CollectionStore {
         afterId = rows[rows.length - 1]?.id;
       }
       assertSnapshotLimits(collection, limits, records.length, bytes);
-      const lsn = (await client.query<{ lsn: string }>('SELECT pg_current_wal_insert_lsn()::text AS lsn')).rows[0]
+      // The flushed WAL, not the insert position: a record this transaction's reads inserted (page pruning)
+      // may stay unflushed until some commit, and capture reads only flushed WAL, so it would wait for ever.
+      // Every write that released its lock flushed its commit before (see the pool's connect hook).
+      const lsn = (await client.query<{ lsn: string }>('SELECT pg_current_wal_flush_lsn()::text AS lsn')).rows[0]
         ?.lsn as string;
       await this.#barrier.reach(lsn);
       const position = await this.#log.position();

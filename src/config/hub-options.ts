@@ -163,3 +163,48 @@ export function parseHubOptions(input: HubOptionsInput): HubConfig {
   if (!result.success) throw new SseHubError('INVALID_CONFIG', `Invalid hub options: ${describeIssues(result.error)}`);
   return result.data;
 }
+
+/**
+ * How `serve()` speaks HTTP: these belong to the listening server, not to the
+ * hub, so `createHub` (embedded in someone else's server) never sees them.
+ * Validated once, when `serve()` starts.
+ */
+export const transportOptionsSchema = z
+  .object({
+    /** PEM certificate chain: serve HTTPS, HTTP/2 and HTTP/1.1 by ALPN (needs `tlsKey`). */
+    tlsCert: z.string().includes('-----BEGIN CERTIFICATE-----', { message: 'must be a PEM certificate' }).optional(),
+    /** PEM private key of `tlsCert`. */
+    tlsKey: z.string().includes('PRIVATE KEY-----', { message: 'must be a PEM private key' }).optional(),
+    /** Cleartext HTTP/2 with prior knowledge (behind a proxy that speaks h2c); HTTP/1.1 clients are not served. */
+    h2c: z.boolean().default(false),
+    /**
+     * Streams a client may open at once on one HTTP/2 connection (SETTINGS_MAX_CONCURRENT_STREAMS).
+     * Node's default of 100 would cap a browser tab's EventSources on one connection;
+     * the hub's own limits (maxConnections, maxStreamsPerClient) still apply per stream.
+     */
+    http2MaxStreams: positiveInt.max(2 ** 31 - 1).default(1000),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if ((value.tlsCert === undefined) !== (value.tlsKey === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'tlsCert and tlsKey go together: give both or neither' });
+    }
+    if (value.h2c && value.tlsCert !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['h2c'],
+        message: 'h2c is cleartext HTTP/2; with a certificate the hub already speaks HTTP/2 over TLS, drop one',
+      });
+    }
+  });
+
+export type TransportOptionsInput = z.input<typeof transportOptionsSchema>;
+export type TransportConfig = z.output<typeof transportOptionsSchema>;
+
+export function parseTransportOptions(input: TransportOptionsInput): TransportConfig {
+  const result = transportOptionsSchema.safeParse(input);
+  if (!result.success) {
+    throw new SseHubError('INVALID_CONFIG', `Invalid server options: ${describeIssues(result.error)}`);
+  }
+  return result.data;
+}

@@ -28,13 +28,13 @@ export function allowedHostsForBind(host: string, configured: readonly string[] 
 /**
  * A check that throws HOST_NOT_ALLOWED unless the request's Host (port ignored)
  * is a loopback name or one of `allowed`. Undefined `allowed` means no check.
- * A request without Host (HTTP/1.0) passes: browsers always send one.
+ * A request without Host or :authority (HTTP/1.0) passes: browsers always send one.
  */
 export function createHostCheck(allowed: readonly string[] | undefined): ((req: IncomingMessage) => void) | undefined {
   if (allowed === undefined || allowed.includes('*')) return undefined;
   const names = new Set([...LOOPBACK_HOST_NAMES, ...allowed.map(hostName)]);
   return (req) => {
-    const host = req.headers.host;
+    const host = requestHost(req);
     if (host === undefined) return;
     if (!names.has(hostName(host))) {
       throw new SseHubError(
@@ -43,6 +43,16 @@ export function createHostCheck(allowed: readonly string[] | undefined): ((req: 
       );
     }
   };
+}
+
+/**
+ * The host a request was sent to: `Host` in HTTP/1.1, the `:authority`
+ * pseudo-header in HTTP/2 (browsers send no `Host` there, so checking `Host`
+ * alone would wave every HTTP/2 request through).
+ */
+export function requestHost(req: IncomingMessage): string | undefined {
+  const authority = req.headers[':authority'];
+  return req.headers.host ?? (typeof authority === 'string' ? authority : undefined);
 }
 
 /** `Example.com:8080` → `example.com`, `[::1]:80` → `[::1]`. */

@@ -40,9 +40,23 @@ function framed(chunk: Buffer): Buffer {
 }
 
 /**
+ * Whether the response can take no more writes. Node's HTTP/2 compatibility
+ * response has no `closed`/`destroyed` of its own (both read undefined): its
+ * stream has them, and an `onClose` asked after the stream went would otherwise
+ * wait forever.
+ */
+function isGone(res: ServerResponse): boolean {
+  const stream = (res as ServerResponse & { stream?: { destroyed: boolean } }).stream;
+  return res.closed || res.destroyed || stream?.destroyed === true;
+}
+
+/**
  * The node:http adapter of the {@link Connection} port. Works for plain
  * node:http, Express and Fastify (through `reply.raw`), which all hand us the
- * same ServerResponse.
+ * same ServerResponse, and for node:http2's compatibility response (HTTP/2
+ * over TLS or h2c): that one is not a ServerResponse, so writes go through
+ * `res.write` (HTTP/2 frames data itself; there is no chunked encoding and no
+ * socket of our own to write to) and the backpressure figure is the stream's.
  *
  * Once the headers are out, frames go straight to the socket, already framed
  * for chunked encoding: one `socket.write` per chunk instead of
@@ -53,12 +67,24 @@ export class NodeConnection implements Connection {
   readonly #res: ServerResponse;
   readonly #socket: Socket | null;
   readonly #chunked: boolean;
+  /** HTTP/2 (compatibility response): see {@link NodeConnection.onDrain}. */
+  readonly #http2: boolean;
+  #flushWaiters: (() => void)[] = [];
+  /** Write callback on HTTP/2: once the stream's queue is empty, wakes those waiting for a flush. */
+  readonly #flushed = (): void => {
+    if (this.#res.writableLength > 0 || this.#flushWaiters.length === 0) return;
+    const waiters = this.#flushWaiters;
+    this.#flushWaiters = [];
+    for (const waiter of waiters) waiter();
+  };
 
   constructor(req: IncomingMessage, res: ServerResponse, extraHeaders: Record<string, string> = {}) {
     this.#res = res;
+    this.#http2 = req.httpVersionMajor === 2;
     req.socket.setNoDelay(true);
     req.socket.setKeepAlive(true);
     // HTTP/1.0 has no chunked encoding: the stream then ends with the connection.
+    // HTTP/2 forbids connection headers (node throws on them), and needs none.
     const connection = req.httpVersionMajor === 1 && req.httpVersionMinor === 1 ? { Connection: 'keep-alive' } : {};
     res.writeHead(200, { ...STREAM_HEADERS, ...connection, ...extraHeaders });
     res.flushHeaders();
@@ -74,10 +100,12 @@ export class NodeConnection implements Connection {
   }
 
   write(chunk: Buffer): void {
-    if (this.#res.destroyed || this.#res.writableEnded) return;
+    if (this.#res.writableEnded || isGone(this.#res)) return;
     const socket = this.#socket;
-    if (!socket) this.#res.write(chunk);
-    else if (socket.destroyed) return;
+    if (!socket) {
+      if (this.#http2) this.#res.write(chunk, this.#flushed);
+      else this.#res.write(chunk);
+    } else if (socket.destroyed) return;
     else if (!this.#chunked) socket.write(chunk);
     else if (chunk.length <= COPY_FRAME_MAX_BYTES) socket.write(framed(chunk));
     else {
@@ -98,12 +126,32 @@ export class NodeConnection implements Connection {
   }
 
   onClose(listener: () => void): void {
-    if (this.#res.closed || this.#res.destroyed) queueMicrotask(listener);
+    if (isGone(this.#res)) queueMicrotask(listener);
     // `on`, not `once`: 'close' fires once, and once's wrapper costs ~150 bytes per idle stream.
     else this.#res.on('close', listener);
   }
 
+  /**
+   * On HTTP/2, data waits in the stream's queue until nghttp2 takes it (a tick
+   * later, or once the client's flow-control window opens) even below the
+   * high-water mark, and 'drain' comes only after a write that was refused: a
+   * snapshot or replay waiting for the queue to empty would wait forever. There
+   * the last write's callback tells when the queue is empty.
+   */
   onDrain(listener: () => void): void {
+    if (this.#http2) {
+      let called = false;
+      const done = () => {
+        if (called) return;
+        called = true;
+        this.#res.off('close', done);
+        listener();
+      };
+      this.#flushWaiters.push(done);
+      this.#res.on('close', done);
+      if (this.#res.writableLength === 0) queueMicrotask(this.#flushed);
+      return;
+    }
     const target = this.#socket ?? this.#res;
     const done = () => {
       target.off('drain', done);

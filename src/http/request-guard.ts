@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { SseHubError } from '../errors.js';
 import { cookieValue, TOKEN_COOKIE } from './credentials.js';
+import { requestHost } from './host-check.js';
 
 /** Methods that carry a body and change state: their body must be JSON. */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -86,7 +87,7 @@ function requestOrigin(req: IncomingMessage): string | undefined {
  * only: behind a TLS-terminating proxy the hub sees http while the page is https.
  */
 function isOwnOrigin(req: IncomingMessage, origin: string): boolean {
-  const host = req.headers.host;
+  const host = requestHost(req);
   if (host === undefined || origin === 'null') return false;
   try {
     const url = new URL(origin);

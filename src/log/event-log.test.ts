@@ -4,6 +4,7 @@ import { tempDir } from '../../test/support/temp-dir.js';
 import { parseEventId } from './event-id.js';
 import type { EventLog, StoredEvent } from './event-log.js';
 import { MemoryEventLog } from './memory-log.js';
+import { openSqlite } from './sqlite-driver.js';
 import { SqliteEventLog } from './sqlite-log.js';
 
 const dirs: { remove(): void }[] = [];
@@ -20,8 +21,7 @@ function sqliteFile(): string {
 describe('sqlite event log written before adapter meta existed', () => {
   it('gains the meta column on open and keeps its events', async () => {
     const file = sqliteFile();
-    const Database = (await import('better-sqlite3')).default;
-    const old = new Database(file);
+    const old = openSqlite(file);
     old.exec(`CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
       CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, topics TEXT NOT NULL, type TEXT, data TEXT NOT NULL, time INTEGER NOT NULL);
       INSERT INTO meta VALUES ('epoch', 'oldepoch');

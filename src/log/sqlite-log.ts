@@ -1,9 +1,10 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { SseHubError } from '../errors.js';
 import { formatEventId, newEpoch } from './event-id.js';
 import type { CheckpointStore, EventInput, EventLog, LogPosition, RetentionPolicy, StoredEvent } from './event-log.js';
 import { decodeMeta, duplicateExternalId, encodeMeta, externalIdsOf } from './event-meta.js';
 import { AppendListeners } from './listeners.js';
+import { openSqlite } from './sqlite-driver.js';
 
 export interface SqliteLogOptions {
   /** Path of the database file (created if missing). */
@@ -126,7 +127,7 @@ export class SqliteEventLog implements EventLog {
     if (this.#db) return;
     let db: Database.Database;
     try {
-      db = new Database(this.#file, { timeout: 200 });
+      db = openSqlite(this.#file, { timeout: 200 });
       db.pragma('locking_mode = EXCLUSIVE');
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${this.#synchronous === 'full' ? 'FULL' : 'NORMAL'}`);

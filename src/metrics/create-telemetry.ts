@@ -6,7 +6,7 @@ import type { HttpRoute } from '../http/handler.js';
 import type { Hub } from '../hub/hub.js';
 import { AdminStats } from './admin-stats.js';
 import { Canary } from './canary.js';
-import { HubMetrics } from './hub-metrics.js';
+import { type CaptureLagSource, HubMetrics } from './hub-metrics.js';
 import { HubTelemetry } from './hub-telemetry.js';
 import { LiveStats } from './live-stats.js';
 import { readinessOf } from './readiness.js';
@@ -19,6 +19,8 @@ export interface TelemetryOptions {
   canaryIntervalMs: number;
   /** The built dashboard page, if any. */
   adminPage: string | undefined;
+  /** Change capture's lag, for `ssehub_capture_lag_*` (only with capture). */
+  captureLag?: CaptureLagSource | undefined;
   logger: Logger;
 }
 
@@ -45,7 +47,13 @@ export function createTelemetry(hub: Hub, options: TelemetryOptions): Telemetry 
           onRoundTrip: (ms) => metrics?.canaryRoundTrip.observe(ms / 1000),
         })
       : undefined;
-  if (options.metrics) metrics = new HubMetrics(hub, { canary, ready: () => readinessOf(hub, canary).ok });
+  if (options.metrics) {
+    metrics = new HubMetrics(hub, {
+      canary,
+      ready: () => readinessOf(hub, canary).ok,
+      captureLag: options.captureLag,
+    });
+  }
   hub.setObserver(new HubTelemetry({ metrics, live, logger }));
   canary?.start();
   const stats = new AdminStats(hub, live, canary);

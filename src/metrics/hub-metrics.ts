@@ -5,6 +5,11 @@ import type { ResetReason } from '../hub/reset.js';
 import type { CloseReason } from '../hub/subscriber.js';
 import type { Canary } from './canary.js';
 
+/** Change capture's lag, read at scrape time (Capture implements it; see docs/postgres.md). */
+export interface CaptureLagSource {
+  lag(): Promise<{ bytes: number | undefined; seconds: number | undefined }>;
+}
+
 /** Latency buckets in seconds: sub-millisecond fan-out up to multi-second stalls. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -22,7 +27,10 @@ export class HubMetrics {
   readonly authFailures: Counter<'code'>;
   readonly requestErrors: Counter<'code'>;
 
-  constructor(hub: Hub, options: { canary?: Canary | undefined; ready: () => boolean }) {
+  constructor(
+    hub: Hub,
+    options: { canary?: Canary | undefined; ready: () => boolean; captureLag?: CaptureLagSource | undefined },
+  ) {
     const registers = [this.registry];
     const { counters } = hub;
     new Gauge({
@@ -194,6 +202,33 @@ export class HubMetrics {
           this.reset();
           this.inc({ direction: 'sent' }, canary.sent);
           this.inc({ direction: 'received' }, canary.received);
+        },
+      });
+    }
+    const captureLag = options.captureLag;
+    if (captureLag) {
+      // One read of the source per scrape, shared by both gauges (prom-client collects concurrently).
+      let pending: ReturnType<CaptureLagSource['lag']> | undefined;
+      const lag = () => {
+        pending ??= captureLag.lag().finally(() => {
+          pending = undefined;
+        });
+        return pending;
+      };
+      new Gauge({
+        name: 'ssehub_capture_lag_bytes',
+        help: "Bytes of the database's write-ahead log after the last position change capture stored (-1: the database cannot be asked)",
+        registers,
+        async collect() {
+          this.set((await lag()).bytes ?? -1);
+        },
+      });
+      new Gauge({
+        name: 'ssehub_capture_lag_seconds',
+        help: 'From COMMIT in the database to stored in the log, for the last captured transaction (-1: none yet)',
+        registers,
+        async collect() {
+          this.set((await lag()).seconds ?? -1);
         },
       });
     }

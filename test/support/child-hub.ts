@@ -44,7 +44,7 @@ export async function startChildHub(
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`hub did not start within 20 s:\n${output}`)), 20_000);
     const check = () => {
-      const match = /listening on http:\/\/[^:]+:(\d+)/.exec(output);
+      const match = /listening on https?:\/\/[^:]+:(\d+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(Number(match[1]));

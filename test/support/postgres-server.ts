@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePort } from '../fixtures/cluster-redis.js';
+import { waitUntil } from './wait.js';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 
@@ -30,6 +31,8 @@ export interface PostgresServer {
   restart(): Promise<void>;
   /** Stops the server and removes its files. */
   remove(): void;
+  /** Drops a replication slot even while a hub consumes it (ends its walsender first). */
+  dropSlot(slot: string): Promise<void>;
 }
 
 /** True when the PostgreSQL 15 server binaries and the `postgres` user exist. */
@@ -82,24 +85,40 @@ export async function startPostgres(settings: Record<string, string | number> = 
   const stop = (mode: 'fast' | 'immediate' = 'fast') => asPostgresAsync(stopArgs(mode));
   await start();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const query = async <T>(sql: string, params?: unknown[]): Promise<T[]> => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  };
   return {
     port,
     url,
     dataDir,
-    async query<T>(sql: string, params?: unknown[]) {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        return (await client.query(sql, params)).rows as T[];
-      } finally {
-        await client.end();
-      }
-    },
+    query,
     stop,
     start,
     async restart() {
       await stop();
       await start();
+    },
+    async dropSlot(slot: string) {
+      // Dropping an active slot needs its walsender gone first; the hub reconnects quickly, so
+      // end it and drop until the drop wins the race.
+      await waitUntil(
+        async () => {
+          await query('SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = $1', [slot]);
+          return query('SELECT pg_drop_replication_slot($1)', [slot]).then(
+            () => true,
+            () => false,
+          );
+        },
+        30_000,
+        `dropping the slot ${slot}`,
+      );
     },
     remove() {
       try {

@@ -3,9 +3,12 @@ import { LogicalReplicationService, type Pgoutput, PgoutputPlugin } from 'pg-log
 import type { Logger } from 'pino';
 import { SseHubError } from '../../errors.js';
 import { safeUrl } from '../../log/safe-url.js';
+import { qualifiedTable } from '../capture-options.js';
 import type { ChangeSink, ChangeSource, RowChange } from '../change-source.js';
 import { compareLsn, decodeCheckpoint, encodeCheckpoint, lsnBefore, type PgCheckpoint } from './checkpoint.js';
+import { quoteIdent, quoteTable, readTableInfo, type TableInfo } from './table-info.js';
 import { textMapper } from './type-mapping.js';
+import { parseXidSnapshot, snapshotHolds, type XidSnapshot } from './xid-snapshot.js';
 
 export interface PostgresSourceOptions {
   /** `postgres://user:password@host:port/database`; the role needs REPLICATION (or superuser). */
@@ -16,34 +19,32 @@ export interface PostgresSourceOptions {
   slot?: string | undefined;
   /** Publication name (default `ssehub`). */
   publication?: string | undefined;
+  /**
+   * Tables whose updates and deletes must carry the whole old row (REPLICA IDENTITY
+   * FULL): those with read rules, which decide on the row a change leaves.
+   */
+  fullIdentity?: readonly string[] | undefined;
   logger: Logger;
-}
-
-interface TableInfo {
-  name: string;
-  /** Primary-key columns in key order (empty with REPLICA IDENTITY FULL and no key: the whole row is the key). */
-  keyColumns: string[];
 }
 
 const ACK_INTERVAL_MS = 1_000;
 /**
- * A replication connection silent this long gets a status update asking for a
- * reply: writing to it is what reveals a connection PostgreSQL closed without
- * the client noticing (seen when PostgreSQL shuts down), and the reply proves
- * it alive. Silent for {@link DEAD_AFTER_MS}, it is dropped and reopened.
+ * Every tick sends a status update asking for a reply: writing to the connection
+ * is what reveals one PostgreSQL closed without the client noticing (seen when
+ * PostgreSQL shuts down), and the reply proves it alive and reports the read
+ * position. Silent for {@link DEAD_AFTER_MS}, it is dropped and reopened.
  */
-const PING_AFTER_MS = 3_000;
 const DEAD_AFTER_MS = 15_000;
 const BACKOFF_MS = [250, 500, 1_000, 2_000, 5_000];
 /** How often a standby node tries to take the slot over. */
 const STANDBY_RETRY_MS = 1_000;
+/** The longest pause between checks while a decoded commit is not visible yet. */
+const VISIBLE_POLL_MAX_MS = 50;
+/** At most one keepalive request per this many ms from {@link PostgresSource.requestProgress}. */
+const PROGRESS_REQUEST_MS = 50;
 
 function unavailable(message: string, cause?: unknown): SseHubError {
   return new SseHubError('CAPTURE_UNAVAILABLE', message, undefined, cause === undefined ? undefined : { cause });
-}
-
-function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /**
@@ -64,6 +65,7 @@ export class PostgresSource implements ChangeSource {
   readonly #slot: string;
   readonly #publication: string;
   readonly #logger: Logger;
+  readonly #needFullIdentity: ReadonlySet<string>;
   #info = new Map<string, TableInfo>();
   #system = '';
   #resumeLsn = '0/0';
@@ -77,9 +79,24 @@ export class PostgresSource implements ChangeSource {
   #wake: (() => void) | undefined;
   #lastHeard = 0;
   #failStream: ((err: unknown) => void) | undefined;
+  /** Replication messages parsed (arrived) and handled, to tell when a keepalive's position is fully handled. */
+  #arrived = 0;
+  #handled = 0;
+  #inTransaction = false;
+  /** A keepalive's position, waiting for the messages that arrived before it to be handled. */
+  #readMark: { lsn: string; arrived: number } | undefined;
+  #sink: ChangeSink | undefined;
+  #lastProgressRequest = 0;
+  /** The position of the stored checkpoint (undefined before the first): progress reports go beyond it. */
+  #stored: string | undefined;
+  /** An ordinary connection for visibility checks (awaitVisible); opened on first use, dropped on error. */
+  #plain: Promise<pg.Client> | undefined;
+  /** The last snapshot seen: a committed xid it holds is visible (no query needed). */
+  #visibleBefore: XidSnapshot | undefined;
 
   constructor(options: PostgresSourceOptions) {
-    this.tables = options.tables.map((t) => (t.includes('.') ? t : `public.${t}`));
+    this.tables = options.tables.map(qualifiedTable);
+    this.#needFullIdentity = new Set(options.fullIdentity?.map(qualifiedTable));
     this.#url = options.url;
     this.#slot = options.slot ?? 'ssehub';
     this.#publication = options.publication ?? 'ssehub';
@@ -104,6 +121,7 @@ export class PostgresSource implements ChangeSource {
     if (!cp) return;
     this.#confirmed = cp.lsn;
     this.#resumeLsn = cp.lsn;
+    this.#stored = cp.lsn;
   }
 
   isStored(position: string, checkpoint: string | undefined): boolean {
@@ -111,8 +129,85 @@ export class PostgresSource implements ChangeSource {
     return cp !== undefined && compareLsn(position, cp.lsn) < 0;
   }
 
+  reached(checkpoint: string | undefined, position: string): boolean {
+    const cp = decodeCheckpoint(checkpoint);
+    return cp !== undefined && cp.system === this.#system && compareLsn(cp.lsn, position) >= 0;
+  }
+
+  async awaitVisible(xids: readonly number[]): Promise<void> {
+    // Finished when the last snapshot was taken (committed, since it was decoded): visible already.
+    const seen = this.#visibleBefore;
+    if (seen && xids.every((xid) => snapshotHolds(seen, xid))) return;
+    let failures = 0;
+    for (let attempt = 0; ; attempt++) {
+      let snapshot: XidSnapshot;
+      try {
+        const [row] = await this.#plainQuery<{ s: string }>('SELECT pg_current_snapshot()::text AS s');
+        snapshot = parseXidSnapshot(row?.s as string);
+      } catch (err) {
+        // Once more on a fresh connection: the kept one may predate a PostgreSQL restart.
+        if (++failures < 2 && !this.#closed) continue;
+        // The group is not appended: reconnect so the source resends it from the checkpoint
+        // (without this it would wait for the next commit to learn of the failure).
+        this.#failStream?.(err);
+        throw err;
+      }
+      this.#visibleBefore = snapshot;
+      if (xids.every((xid) => snapshotHolds(snapshot, xid))) return;
+      if (this.#closed) throw new Error('change capture closed while waiting for a commit to become visible');
+      // Committed (it was decoded) but not visible yet: a commit waiting for a synchronous standby.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2 ** attempt, VISIBLE_POLL_MAX_MS)));
+    }
+  }
+
+  async lagBytes(checkpoint: string | undefined): Promise<number | undefined> {
+    const cp = decodeCheckpoint(checkpoint);
+    if (!cp) return undefined;
+    const [row] = await this.#plainQuery<{ d: string }>(
+      'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)::text AS d',
+      [cp.lsn],
+    );
+    return row ? Math.max(0, Number(row.d)) : undefined;
+  }
+
+  /** A query on the ordinary (non-replication) connection, opened on first use and dropped on error. */
+  async #plainQuery<T extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<T[]> {
+    try {
+      this.#plain ??= this.#connect();
+      return (await (await this.#plain).query<T>(sql, params)).rows;
+    } catch (err) {
+      const client = this.#plain;
+      this.#plain = undefined;
+      void client?.then((c) => c.end()).catch(() => {});
+      throw err;
+    }
+  }
+
+  /** A status update asking PostgreSQL for a keepalive, whose position then advances the checkpoint. */
+  requestProgress(): void {
+    const now = Date.now();
+    if (now - this.#lastProgressRequest < PROGRESS_REQUEST_MS) return;
+    this.#lastProgressRequest = now;
+    this.#ack(true, true);
+  }
+
+  /**
+   * PostgreSQL's keepalive carries how far the WAL sender has decoded: every
+   * transaction committed before it was sent before it. Once the messages that
+   * arrived before the keepalive are handled (and no transaction is open), that
+   * position may be stored as the checkpoint, though no captured table changed.
+   */
+  #reportProgress(): void {
+    const mark = this.#readMark;
+    if (!mark || this.#handled < mark.arrived || this.#inTransaction) return;
+    this.#readMark = undefined;
+    if (this.#stored !== undefined && compareLsn(mark.lsn, this.#stored) <= 0) return;
+    this.#sink?.progress?.(encodeCheckpoint({ system: this.#system, slot: this.#slot, lsn: mark.lsn }));
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
+    void this.#plain?.then((c) => c.end()).catch(() => {});
     if (this.#ackTimer) clearInterval(this.#ackTimer);
     this.#ack();
     this.#wake?.();
@@ -155,29 +250,23 @@ export class PostgresSource implements ChangeSource {
     this.#system = (await client.query<{ id: string }>('SELECT system_identifier::text AS id FROM pg_control_system()'))
       .rows[0]?.id as string;
     for (const table of this.tables) {
-      const [schema, name] = [table.slice(0, table.indexOf('.')), table.slice(table.indexOf('.') + 1)];
-      const found = (
-        await client.query<{ oid: number; identity: string; key: string[] | null }>(
-          `SELECT c.oid, c.relreplident AS identity,
-             (SELECT array_agg(a.attname::text ORDER BY array_position(i.indkey, a.attnum))::text[]
-                FROM pg_index i JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY (i.indkey)
-               WHERE i.indrelid = c.oid AND i.indisprimary) AS key
-           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-          WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')`,
-          [schema, name],
-        )
-      ).rows[0];
+      const found = await readTableInfo(client, table);
       if (!found) {
         throw unavailable(`The table ${table} does not exist; check --capture (tables are named schema.table).`);
       }
-      if (!found.key && found.identity !== 'f') {
+      if (found.keyColumns.length === 0 && found.identity !== 'f') {
         throw unavailable(
           `The table ${table} has no primary key, so its updates and deletes cannot be identified; add a primary key or run ALTER TABLE ${table} REPLICA IDENTITY FULL.`,
         );
       }
-      this.#info.set(table, { name: table, keyColumns: found.key ?? [] });
+      if (this.#needFullIdentity.has(table) && found.identity !== 'f') {
+        throw unavailable(
+          `The table ${table} has a read rule, which must see the old row of every update and delete to decide who may see it; run ALTER TABLE ${table} REPLICA IDENTITY FULL.`,
+        );
+      }
+      this.#info.set(table, found);
     }
-    const list = this.tables.map((t) => t.split('.').map(quoteIdent).join('.')).join(', ');
+    const list = this.tables.map(quoteTable).join(', ');
     const exists = (await client.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [this.#publication]))
       .rowCount;
     try {
@@ -230,8 +319,10 @@ export class PostgresSource implements ChangeSource {
       const restartAt = { system: this.#system, slot: this.#slot, lsn: slotLsn };
       await sink.lost(lost, encodeCheckpoint(restartAt));
       this.#resumeLsn = slotLsn;
+      this.#stored = slotLsn;
     } else {
       this.#resumeLsn = cp?.lsn ?? slotLsn;
+      this.#stored = cp?.lsn;
     }
   }
 
@@ -283,12 +374,19 @@ export class PostgresSource implements ChangeSource {
     this.#acked = undefined;
     // Keepalives that ask for a reply get one even before the first commit here.
     this.#confirmed ??= this.#resumeLsn;
-    // Logical messages on: a transaction holding only one (a capture barrier's, capture-barrier.ts) is
-    // sent rather than skipped as empty, so its commit moves the checkpoint. The messages themselves are ignored.
-    const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [this.#publication], messages: true });
+    // No logical messages: a quiet source's checkpoint advances from keepalives (#reportProgress).
+    const plugin = new PgoutputPlugin({ protoVersion: 1, publicationNames: [this.#publication] });
     // Map values from PostgreSQL's text form ourselves (see type-mapping.ts): patch each relation as it is parsed.
     const parse = plugin.parse.bind(plugin);
+    this.#sink = sink;
+    this.#visibleBefore = undefined; // the database behind the URL may have been replaced
+    this.#arrived = 0;
+    this.#handled = 0;
+    this.#inTransaction = false;
+    this.#readMark = undefined;
     plugin.parse = (buffer: Buffer) => {
+      // Called as each message arrives (before it is queued for handling): see #reportProgress.
+      if (generation === this.#generation) this.#arrived++;
       const message = parse(buffer);
       if (message.tag === 'relation') {
         for (const column of message.columns) column.parser = textMapper(column.typeOid);
@@ -296,7 +394,6 @@ export class PostgresSource implements ChangeSource {
       return message;
     };
     let failure: unknown;
-    let inTransaction = false;
     const fail = (err: unknown) => {
       failure ??= err;
       void service.stop().catch(() => {});
@@ -308,9 +405,12 @@ export class PostgresSource implements ChangeSource {
       onStart();
     });
     service.on('error', fail);
-    service.on('heartbeat', (_lsn: string, _time: number, reply: boolean) => {
+    service.on('heartbeat', (lsn: string, _time: number, reply: boolean) => {
       this.#lastHeard = Date.now();
       if (reply) this.#ack(true);
+      if (generation !== this.#generation || failure !== undefined) return;
+      this.#readMark = { lsn, arrived: this.#arrived };
+      this.#reportProgress();
     });
     service.on('data', async (_lsn: string, message: Pgoutput.Message) => {
       this.#lastHeard = Date.now();
@@ -319,16 +419,17 @@ export class PostgresSource implements ChangeSource {
       try {
         switch (message.tag) {
           case 'begin':
-            inTransaction = true;
-            await sink.begin(message.commitLsn as string);
+            this.#inTransaction = true;
+            // commitTime: microseconds since the Unix epoch.
+            await sink.begin(message.commitLsn as string, message.xid, Number(message.commitTime) / 1000);
             break;
           case 'insert':
           case 'update':
           case 'delete':
-            if (inTransaction) await sink.change(this.#toChange(message));
+            if (this.#inTransaction) await sink.change(this.#toChange(message));
             break;
           case 'commit': {
-            inTransaction = false;
+            this.#inTransaction = false;
             const cp = { system: this.#system, slot: this.#slot, lsn: message.commitEndLsn as string };
             await sink.commit(encodeCheckpoint(cp));
             break;
@@ -338,6 +439,9 @@ export class PostgresSource implements ChangeSource {
         }
       } catch (err) {
         fail(err);
+      } finally {
+        this.#handled++;
+        this.#reportProgress();
       }
     });
     try {
@@ -381,7 +485,9 @@ export class PostgresSource implements ChangeSource {
       this.#failStream(new Error(`no message from PostgreSQL for ${Math.round(silent / 1000)} s`));
       return;
     }
-    this.#ack(silent > PING_AFTER_MS, silent > PING_AFTER_MS);
+    // Every tick asks for a keepalive: its position lets a quiet source's checkpoint advance
+    // (#reportProgress), which live-table snapshots on any node wait for.
+    this.#ack(true, true);
   }
 
   /** Tells PostgreSQL the last position stored in the log, so it may recycle WAL before it. */
