@@ -69,18 +69,18 @@ export class NodeConnection implements Connection {
   readonly #chunked: boolean;
   /** HTTP/2 (compatibility response): see {@link NodeConnection.onDrain}. */
   readonly #http2: boolean;
-  #flushWaiters: (() => void)[] = [];
-  /** Write callback on HTTP/2: once the stream's queue is empty, wakes those waiting for a flush. */
-  readonly #flushed = (): void => {
-    if (this.#res.writableLength > 0 || this.#flushWaiters.length === 0) return;
-    const waiters = this.#flushWaiters;
-    this.#flushWaiters = [];
-    for (const waiter of waiters) waiter();
-  };
+  #flushWaiters: (() => void)[] | undefined;
+  /**
+   * Write callback on HTTP/2: once the stream's queue is empty, wakes those waiting
+   * for a flush. Made only for HTTP/2 streams: an HTTP/1.1 stream would carry the
+   * closure (and the waiters array) for its whole life unused.
+   */
+  readonly #flushed: (() => void) | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, extraHeaders: Record<string, string> = {}) {
     this.#res = res;
     this.#http2 = req.httpVersionMajor === 2;
+    this.#flushed = this.#http2 ? () => this.#wakeFlushWaiters() : undefined;
     req.socket.setNoDelay(true);
     req.socket.setKeepAlive(true);
     // HTTP/1.0 has no chunked encoding: the stream then ends with the connection.
@@ -125,6 +125,13 @@ export class NodeConnection implements Connection {
     this.#res.destroy();
   }
 
+  #wakeFlushWaiters(): void {
+    const waiters = this.#flushWaiters;
+    if (this.#res.writableLength > 0 || waiters === undefined) return;
+    this.#flushWaiters = undefined;
+    for (const waiter of waiters) waiter();
+  }
+
   onClose(listener: () => void): void {
     if (isGone(this.#res)) queueMicrotask(listener);
     // `on`, not `once`: 'close' fires once, and once's wrapper costs ~150 bytes per idle stream.
@@ -147,9 +154,10 @@ export class NodeConnection implements Connection {
         this.#res.off('close', done);
         listener();
       };
+      this.#flushWaiters ??= [];
       this.#flushWaiters.push(done);
       this.#res.on('close', done);
-      if (this.#res.writableLength === 0) queueMicrotask(this.#flushed);
+      if (this.#res.writableLength === 0) queueMicrotask(() => this.#wakeFlushWaiters());
       return;
     }
     const target = this.#socket ?? this.#res;
