@@ -103,7 +103,7 @@ describe('writeSliced', () => {
     const connection = new FakeConnection();
     connection.stall();
     let result: boolean | undefined;
-    const writing = writeSliced(connection, frameOf(300 * KIB), 128 * KIB, always).then((r) => {
+    const writing = writeSliced(connection, frameOf(300 * KIB), 128 * KIB, () => !connection.ended).then((r) => {
       result = r;
     });
     await vi.advanceTimersByTimeAsync(29_999);
