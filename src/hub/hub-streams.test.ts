@@ -8,7 +8,7 @@ import type { EventLog, RetentionPolicy, StoredEvent } from '../log/event-log.js
 import { MemoryEventLog } from '../log/memory-log.js';
 import type { EncodedEvent } from './encoded-event.js';
 import type { Hub, HubSettings } from './hub.js';
-import type { HubObserver, StreamReport } from './hub-observer.js';
+import { type HubObserver, STREAM_KINDS, type StreamReport } from './hub-observer.js';
 
 const hubs: Hub[] = [];
 afterEach(async () => {
@@ -350,6 +350,14 @@ describe('Hub: fan-out, views and what the admin sees', () => {
     expect(batches).toEqual([[2, 3]]);
     connection.disconnect();
     expect(seen).toEqual(['open events', 'close client']);
+  });
+
+  it('counts open streams by every kind metrics label', async () => {
+    const hub = await startHub();
+    expect(Object.keys(hub.openByKind)).toEqual([...STREAM_KINDS]);
+    expect(STREAM_KINDS).toEqual(['events', 'live', 'mercure', 'internal']);
+    await hub.startStream(hub.admit(OPEN_PRINCIPAL, { topics: ['a'], kind: 'live' }), new FakeConnection());
+    expect(hub.openByKind).toEqual({ events: 0, live: 1, mercure: 0, internal: 0 });
   });
 
   it('counts streams per pattern set and per topic, and shows a topic’s recent events', async () => {
