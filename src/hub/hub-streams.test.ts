@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { coreHub } from '../../test/support/core-hub.js';
 import { FakeConnection } from '../../test/support/fake-connection.js';
+import { PacedLog } from '../../test/support/paced-log.js';
 import { OPEN_PRINCIPAL, type Principal, tokenPrincipal } from '../auth/principal.js';
 import { SseHubError } from '../errors.js';
 import { formatEventId } from '../log/event-id.js';
@@ -337,6 +338,7 @@ describe('Hub: fan-out, views and what the admin sees', () => {
       streamClosed: (s: StreamReport) => seen.push(`close ${s.closeReason}`),
       fannedOut: (batch: readonly EncodedEvent[], latencyMs: number) => {
         expect(latencyMs).toBeGreaterThanOrEqual(0);
+        expect(latencyMs).toBeLessThan(60_000);
         batches.push(batch.map((e) => e.event.seq));
       },
     };
@@ -356,8 +358,11 @@ describe('Hub: fan-out, views and what the admin sees', () => {
     const hub = await startHub();
     expect(Object.keys(hub.openByKind)).toEqual([...STREAM_KINDS]);
     expect(STREAM_KINDS).toEqual(['events', 'live', 'mercure', 'internal']);
-    await hub.startStream(hub.admit(OPEN_PRINCIPAL, { topics: ['a'], kind: 'live' }), new FakeConnection());
+    const connection = new FakeConnection();
+    await hub.startStream(hub.admit(OPEN_PRINCIPAL, { topics: ['a'], kind: 'live' }), connection);
     expect(hub.openByKind).toEqual({ events: 0, live: 1, mercure: 0, internal: 0 });
+    connection.disconnect();
+    expect(hub.openByKind).toEqual({ events: 0, live: 0, mercure: 0, internal: 0 });
   });
 
   it('counts streams per pattern set and per topic, and shows a topic’s recent events', async () => {
@@ -421,5 +426,156 @@ describe('Hub.close', () => {
     await hub.close();
     expect(closes).toBe(1);
     expect(hub.stats().connections).toBe(0);
+  });
+});
+
+describe('Hub: edges the mutation run found untested', () => {
+  it('starts every stream with its retry frame', async () => {
+    const hub = await startHub({ retryMs: 2500 });
+    const { connection } = await open(hub, ['a']);
+    expect(connection.chunks[0]?.toString()).toBe('retry: 2500\n\n');
+  });
+
+  it('treats an empty Last-Event-ID as a fresh client, not as an unknown id', async () => {
+    const hub = await startHub();
+    await hub.publish({ topic: 'a', data: 'x' });
+    const { epoch } = await hub.log.position();
+    const { connection } = await open(hub, ['a'], OPEN_PRINCIPAL, '');
+    expect(connection.events.some((e) => e.type === 'reset')).toBe(false);
+    expect(connection.chunks[1]?.toString()).toBe(`id: ${formatEventId(epoch, 1)}\n\n`);
+    expect(hub.counters.resets['unknown-id']).toBe(0);
+  });
+
+  it('refuses a stream naming the reserved root among other topics', async () => {
+    const hub = await startHub();
+    expect(await code(() => hub.admit(user('u', ['**']), { topics: ['a', '_ssehub/canary/n'] }))).toBe('FORBIDDEN');
+  });
+
+  it('holds maxUnsentBytes as the hub-wide budget', async () => {
+    const hub = await startHub({ maxUnsentBytes: 100 });
+    hub.unsent.reserve(100);
+    expect(await code(() => hub.unsent.reserve(1))).toBe('HUB_BUSY');
+  });
+
+  it('stops reading history for a stream that closed during its replay, and counts nothing for it', async () => {
+    const log = new PacedLog(new MemoryEventLog());
+    const hub = await startHub({ recentEvents: 0 }, log);
+    for (let i = 1; i <= 1200; i++) await hub.publish({ topic: 'a', data: String(i) });
+    await turn();
+    const { epoch } = await log.position();
+    const connection = new FakeConnection();
+    log.beforeRead = (_after, call) => {
+      if (call === 1) connection.disconnect();
+    };
+    const subscriber = await hub.startStream(
+      hub.admit(OPEN_PRINCIPAL, { topics: ['a'], lastEventId: formatEventId(epoch, 0) }),
+      connection,
+    );
+    expect(subscriber.state).toBe('closed');
+    expect(log.reads).toBe(1);
+    expect(hub.counters.replayedEvents).toBe(0);
+    expect(hub.stats().delivered).toBe(0);
+    expect(messages(connection)).toEqual([]);
+  });
+
+  it('joins replayed events into chunks of up to 64 KiB: one that reaches 64 KiB exactly ends there', async () => {
+    const hub = await startHub({ recentEvents: 0 });
+    const { epoch } = await hub.log.position();
+    // Frames of exactly 32 KiB: `id: <epoch>-<seq>\ndata: <data>\n\n`.
+    const dataFor = (seq: number) => 'x'.repeat(32 * 1024 - `id: ${formatEventId(epoch, seq)}\ndata: \n\n`.length);
+    for (let seq = 1; seq <= 3; seq++) await hub.publish({ topic: 'a', data: dataFor(seq) });
+    await turn();
+    const { connection } = await open(hub, ['a'], OPEN_PRINCIPAL, formatEventId(epoch, 0));
+    expect(connection.chunks.slice(1).map((c) => c.length)).toEqual([64 * 1024, 32 * 1024]);
+  });
+
+  it('records the seq of the newest event the live feed handed over', async () => {
+    const hub = await startHub();
+    expect(hub.counters.lastFedSeq).toBe(0);
+    await hub.publish({ topic: 'a', data: '1' });
+    await hub.publish({ topic: 'a', data: '2' });
+    expect(hub.counters.lastFedSeq).toBe(2);
+  });
+
+  it('skips a group whose view hides the whole batch, and still delivers later events', async () => {
+    const hub = await startHub();
+    hub.useViews(() => ({ key: 'no-secrets', apply: (e) => (e.event.data === 'secret' ? undefined : e) }));
+    const { connection } = await open(hub, ['a']);
+    await hub.publish({ topic: 'a', data: 'secret' });
+    await turn();
+    await hub.publish({ topic: 'a', data: 'shown' });
+    await turn();
+    expect(messages(connection)).toEqual(['shown']);
+  });
+
+  it('lists a stream of several patterns under all of them', async () => {
+    const hub = await startHub();
+    await open(hub, ['b', 'a']);
+    expect(hub.subscriptions()).toEqual([{ patterns: ['a', 'b'], streams: 1 }]);
+  });
+
+  it('closes without having started', async () => {
+    const hub = coreHub(new MemoryEventLog());
+    await hub.close();
+    expect(hub.closing).toBe(true);
+  });
+
+  it('does not count a stream the sweep just closed in the queued bytes', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    const hub = await startHub({ heartbeatMs: 60_000 });
+    const expiring = await open(hub, ['a'], user('u', ['**'], 1));
+    const staying = await open(hub, ['a']);
+    expiring.connection.bufferedBytes = 500;
+    staying.connection.bufferedBytes = 300;
+    vi.advanceTimersByTime(2_000);
+    expect(expiring.subscriber.closeReason).toBe('token-expired');
+    expect(hub.stats().unsentBytes).toBe(300);
+  });
+
+  it('sends no heartbeat to a stream still replaying', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    const hub = await startHub({ heartbeatMs: 1000, maxBufferBytes: 1000, recentEvents: 0 });
+    for (let i = 0; i < 3; i++) await hub.publish({ topic: 'a', data: 'x'.repeat(900) });
+    await turn();
+    const { epoch } = await hub.log.position();
+    const connection = new FakeConnection();
+    connection.stall();
+    const started = hub.startStream(
+      hub.admit(OPEN_PRINCIPAL, { topics: ['a'], lastEventId: formatEventId(epoch, 0) }),
+      connection,
+    );
+    for (let i = 0; i < 5; i++) await turn();
+    vi.advanceTimersByTime(5_000); // the replay waits for a drain all this time
+    expect(connection.chunks.some((c) => c.toString() === ':\n\n')).toBe(false);
+    connection.drain();
+    expect((await started).state).toBe('live');
+  });
+});
+
+describe('Hub: refresh edges', () => {
+  it('refuses a refresh between two tokens without a subject', async () => {
+    const hub = await startHub();
+    const anonymousToken = (exp: number) =>
+      tokenPrincipal({ exp: Math.floor(Date.now() / 1000) + exp }, { subscribe: ['**'], publish: [], admin: false });
+    const { subscriber } = await open(hub, ['a'], anonymousToken(60));
+    expect(subscriber.session).toBeDefined();
+    expect(await code(() => hub.refresh(subscriber.session as string, anonymousToken(600)))).toBe('FORBIDDEN');
+  });
+
+  it('answers SESSION_NOT_FOUND for a stream already closed but not yet released', async () => {
+    const hub = await startHub();
+    const { subscriber } = await open(hub, ['a'], user('u', ['**'], 60));
+    subscriber.close('client'); // the socket's close event has not arrived yet
+    expect(await code(() => hub.refresh(subscriber.session as string, user('u', ['**'], 600)))).toBe(
+      'SESSION_NOT_FOUND',
+    );
+  });
+
+  it('gives back exactly the slot it took when a refresh is refused', async () => {
+    const hub = await startHub({ maxConnections: 2 });
+    const { subscriber } = await open(hub, ['a'], user('u', ['**'], 60));
+    expect(await code(() => hub.refresh(subscriber.session as string, user('u', ['z'], 600)))).toBe('FORBIDDEN');
+    hub.admit(OPEN_PRINCIPAL, { topics: ['a'] });
+    expect(await code(() => hub.admit(OPEN_PRINCIPAL, { topics: ['a'] }))).toBe('TOO_MANY_CONNECTIONS');
   });
 });
