@@ -527,7 +527,7 @@ describe('Hub: edges the mutation run found untested', () => {
     const staying = await open(hub, ['a']);
     expiring.connection.bufferedBytes = 500;
     staying.connection.bufferedBytes = 300;
-    vi.advanceTimersByTime(2_000);
+    vi.advanceTimersByTime(1_000); // the first sweep: the token (exp within 1 s) ran out
     expect(expiring.subscriber.closeReason).toBe('token-expired');
     expect(hub.stats().unsentBytes).toBe(300);
   });
@@ -564,8 +564,13 @@ describe('Hub: refresh edges', () => {
 
   it('answers SESSION_NOT_FOUND for a stream already closed but not yet released', async () => {
     const hub = await startHub();
-    const { subscriber } = await open(hub, ['a'], user('u', ['**'], 60));
-    subscriber.close('client'); // the socket's close event has not arrived yet
+    /** A socket that reports its close later, as node's does (on a later tick). */
+    class LateClose extends FakeConnection {
+      override end(): void {}
+    }
+    const connection = new LateClose();
+    const subscriber = await hub.startStream(hub.admit(user('u', ['**'], 60), { topics: ['a'] }), connection);
+    subscriber.close('client'); // ended; the close event has not arrived yet
     expect(await code(() => hub.refresh(subscriber.session as string, user('u', ['**'], 600)))).toBe(
       'SESSION_NOT_FOUND',
     );

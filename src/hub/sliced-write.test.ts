@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeConnection } from '../../test/support/fake-connection.js';
+import type { Connection } from './connection.js';
 import { writeSliced } from './sliced-write.js';
 
 const KIB = 1024;
@@ -126,5 +127,45 @@ describe('writeSliced', () => {
     expect(await writing).toBe(true);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(connection.destroyed).toBe(false);
+  });
+
+  it('does not wait for a drain when nothing is queued (a socket then never emits one)', async () => {
+    const connection = new FakeConnection();
+    let waits = 0;
+    const onDrain = connection.onDrain.bind(connection);
+    connection.onDrain = (listener) => {
+      waits++;
+      onDrain(listener);
+    };
+    expect(await writeSliced(connection, frameOf(100 * KIB), 1024 * KIB, always)).toBe(true);
+    expect(waits).toBe(0);
+  });
+
+  it('gives up at the stall even if the socket reports its close later', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    // A socket whose reader stopped, and whose close event comes on a later tick (as node's does).
+    const stuck: Connection & { destroyed: boolean; writes: number } = {
+      bufferedBytes: 64 * KIB,
+      destroyed: false,
+      writes: 0,
+      write() {
+        this.writes++;
+      },
+      end() {},
+      destroy() {
+        this.destroyed = true;
+      },
+      onClose() {},
+      onDrain() {},
+    };
+    let result: boolean | undefined;
+    const writing = writeSliced(stuck, frameOf(300 * KIB), 100 * KIB, always).then((r) => {
+      result = r;
+    });
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(result).toBe(false);
+    expect(stuck.destroyed).toBe(true);
+    expect(stuck.writes).toBe(0);
+    await writing;
   });
 });
