@@ -98,6 +98,15 @@ describe('Hub: token sessions', () => {
     hub.admit(user('u', ['**']), { topics: ['a'] });
   });
 
+  it('names the problem when refusing a refresh', async () => {
+    const hub = await startHub();
+    expect(() => hub.refresh('nope', user('u', ['**'], 60))).toThrow('No open stream has this session id');
+    const { subscriber } = await open(hub, ['a'], user('u', ['**'], 60));
+    expect(() => hub.refresh(subscriber.session as string, user('other', ['**'], 60))).toThrow(
+      'The new token is for another identity than the stream',
+    );
+  });
+
   it('answers SESSION_NOT_FOUND for an unknown session and for a closed stream', async () => {
     const hub = await startHub();
     expect(await code(() => hub.refresh('nope', user('u', ['**'], 60)))).toBe('SESSION_NOT_FOUND');
