@@ -166,3 +166,23 @@ describe('SseParser: exact field handling', () => {
     expect(run(['data: a\ndata:\n\n']).events.map((e) => e.data)).toEqual(['a\n']);
   });
 });
+
+describe('SseParser: more exact cases', () => {
+  it('strips only a space right after the colon of a comment', () => {
+    expect(run([':a b\n']).comments).toEqual(['a b']);
+  });
+
+  it('forgets an event type given before end()', () => {
+    const { parser, events } = run(['event: x\n']);
+    parser.end();
+    parser.feed('data: y\n\n');
+    expect(events.map((e) => e.type)).toEqual(['message']);
+  });
+
+  it('dispatches without an onEvent handler', () => {
+    const ids: string[] = [];
+    const parser = new SseParser({ onId: (id) => ids.push(id) });
+    parser.feed('id: 1\ndata: x\n\n');
+    expect(ids).toEqual(['1']);
+  });
+});
