@@ -172,6 +172,13 @@ describe('SseParser: more exact cases', () => {
     expect(run([':a b\n']).comments).toEqual(['a b']);
   });
 
+  it('starts the data afresh after end()', () => {
+    const { parser, events } = run(['data: x\n']);
+    parser.end();
+    parser.feed('data: y\n\n');
+    expect(events.map((e) => e.data)).toEqual(['y']);
+  });
+
   it('forgets an event type given before end()', () => {
     const { parser, events } = run(['event: x\n']);
     parser.end();

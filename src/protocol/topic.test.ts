@@ -107,6 +107,14 @@ describe('topics, exactly', () => {
     expect(match('a/b/c')).toBe(false);
   });
 
+  it('needs every fixed segment before a ** that follows a *', () => {
+    const match = compilePattern('a/*/**');
+    expect(match('a')).toBe(false);
+    expect(match('a/b')).toBe(true);
+    expect(match('a/b/c/d')).toBe(true);
+    expect(match('b/c')).toBe(false);
+  });
+
   it('matches a multi-segment prefix with **', () => {
     const match = compilePattern('a/b/**');
     expect(match('a/b')).toBe(true);
