@@ -7,6 +7,24 @@ const KIB = 1024;
 const frameOf = (bytes: number) => Buffer.alloc(bytes, 'a');
 const always = () => true;
 
+/** A socket whose reader stopped, and whose close event comes on a later tick (as node's does). */
+function stuckConnection(queued: number): Connection & { destroyed: boolean; writes: number } {
+  return {
+    bufferedBytes: queued,
+    destroyed: false,
+    writes: 0,
+    write() {
+      this.writes++;
+    },
+    end() {},
+    destroy() {
+      this.destroyed = true;
+    },
+    onClose() {},
+    onDrain() {},
+  };
+}
+
 afterEach(() => {
   vi.useRealTimers();
 });
@@ -141,23 +159,23 @@ describe('writeSliced', () => {
     expect(waits).toBe(0);
   });
 
+  it('reports a stall during the final drain as a failure', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const stuck = stuckConnection(10);
+    let result: boolean | undefined;
+    const writing = writeSliced(stuck, frameOf(100), 1024 * KIB, always).then((r) => {
+      result = r;
+    });
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(result).toBe(false);
+    expect(stuck.writes).toBe(1);
+    expect(stuck.destroyed).toBe(true);
+    await writing;
+  });
+
   it('gives up at the stall even if the socket reports its close later', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    // A socket whose reader stopped, and whose close event comes on a later tick (as node's does).
-    const stuck: Connection & { destroyed: boolean; writes: number } = {
-      bufferedBytes: 64 * KIB,
-      destroyed: false,
-      writes: 0,
-      write() {
-        this.writes++;
-      },
-      end() {},
-      destroy() {
-        this.destroyed = true;
-      },
-      onClose() {},
-      onDrain() {},
-    };
+    const stuck = stuckConnection(64 * KIB);
     let result: boolean | undefined;
     const writing = writeSliced(stuck, frameOf(300 * KIB), 100 * KIB, always).then((r) => {
       result = r;
