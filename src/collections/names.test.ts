@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SseHubError } from '../errors.js';
+import { refusal } from '../../test/support/refusal.js';
 import { assertCollectionName, assertRecordId, collectionTopic, recordTopic } from './names.js';
-
-function refusal(fn: () => unknown): SseHubError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof SseHubError) return err;
-    throw err;
-  }
-  throw new Error('accepted');
-}
 
 describe('collection names', () => {
   it('are a lower-case letter, then up to 63 of a-z, 0-9, "_" and "-"', () => {

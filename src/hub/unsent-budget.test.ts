@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SseHubError } from '../errors.js';
+import { refusal } from '../../test/support/refusal.js';
 import { UnsentBudget } from './unsent-budget.js';
-
-function refusal(fn: () => unknown): SseHubError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof SseHubError) return err;
-    throw err;
-  }
-  throw new Error('expected HUB_BUSY');
-}
 
 describe('UnsentBudget', () => {
   it('reserves up to exactly its limit and refuses one byte more with HUB_BUSY naming both sizes', () => {
