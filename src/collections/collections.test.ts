@@ -5,7 +5,7 @@ import { anonymousPrincipal, type Principal, tokenPrincipal } from '../auth/prin
 import { SseHubError } from '../errors.js';
 import { SqliteEventLog } from '../log/sqlite-log.js';
 import { CollectionAccess } from './collection-access.js';
-import { type CollectionLimits, Collections } from './collections.js';
+import { type CollectionLimits, Collections, DEFAULT_MAX_SNAPSHOT_BYTES } from './collections.js';
 import { decodeCursor } from './list-query.js';
 import { SqliteCollectionStore } from './sqlite-collection-store.js';
 
@@ -189,5 +189,44 @@ describe('Collections', () => {
     expect((await small.collections.snapshot('tasks')).records).toHaveLength(1);
     await small.collections.insert('tasks', { n: 2 });
     expect((await refusal(() => small.collections.snapshot('tasks'))).code).toBe('SNAPSHOT_TOO_LARGE');
+  });
+
+  it('has the documented 32 MiB snapshot limit by default', () => {
+    expect(DEFAULT_MAX_SNAPSHOT_BYTES).toBe(32 * 1024 * 1024);
+  });
+
+  it('configures rules without a schema, and keeps the cause of a refused setting', async () => {
+    const { collections: c } = await collections();
+    await c.configure({ notes: { rules: { read: 'true', create: 'true' } } });
+    await c.insert('notes', { a: 1 }, user('ann'));
+    expect((await c.list('notes', {}, user('ann'))).records).toHaveLength(1);
+    try {
+      await c.configure({ Bad: {} });
+    } catch (err) {
+      expect((err as Error).cause).toMatchObject({ code: 'INVALID_COLLECTION' });
+    }
+  });
+
+  it('checks each action against its own rule', async () => {
+    const { collections: c } = await collections();
+    const own = 'record.data.owner == auth.sub';
+    c.access.configure('tasks', { read: own, create: 'true', update: own, delete: own });
+    const ann = user('ann');
+    const bob = user('bob');
+    const { record } = await c.insert('tasks', { owner: 'ann' }, ann);
+    expect((await c.replace('tasks', record.id, { owner: 'ann', v: 2 }, {}, ann)).record.version).toBe(2);
+    expect((await refusal(() => c.replace('tasks', record.id, { owner: 'bob' }, {}, bob))).code).toBe('FORBIDDEN');
+    expect((await refusal(() => c.delete('tasks', record.id, {}, bob))).code).toBe('FORBIDDEN');
+    expect(await c.getSchema('tasks', ann)).toBeUndefined();
+    await c.delete('tasks', record.id, {}, ann);
+    expect(await c.list('tasks', {}, ann)).toEqual({ records: [], nextCursor: null });
+  });
+
+  it('names what needs an admin token', async () => {
+    const { collections: c } = await collections();
+    expect((await refusal(() => c.names(user('ann')))).message).toContain('Listing collections');
+    expect((await refusal(() => c.setSchema('tasks', { type: 'object' }, user('ann')))).message).toContain(
+      'Changing a collection schema',
+    );
   });
 });
