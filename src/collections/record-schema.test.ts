@@ -118,3 +118,70 @@ describe('record schemas (JSON Schema draft 2020-12 through ajv)', () => {
     );
   });
 });
+
+describe('record schema messages, exactly', () => {
+  const refusal = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      const e = err as SseHubError;
+      return { code: e.code, message: e.message, details: e.details };
+    }
+    throw new Error('accepted');
+  };
+
+  it('names the source and the problem of an invalid schema', () => {
+    expect(refusal(() => parseRecordSchema([], 'collections.tasks.schema'))).toMatchObject({
+      code: 'INVALID_SCHEMA',
+      message: 'Invalid collections.tasks.schema: a schema is a JSON object such as {"type": "object"}',
+    });
+    expect(refusal(() => parseRecordSchema(null)).message).toBe(
+      'Invalid schema: a schema is a JSON object such as {"type": "object"}',
+    );
+    expect(refusal(() => parseRecordSchema({ type: 'array' })).message).toBe(
+      'Invalid schema: the root must have "type": "object"',
+    );
+    expect(refusal(() => parseRecordSchema({ type: 'object', properties: { a: { type: 'nope' } } })).message).toMatch(
+      /^Invalid schema \(JSON Schema draft 2020-12\): /,
+    );
+  });
+
+  it('gives the field and the reason, for required, additional, enum and other keywords', () => {
+    const schema = parseRecordSchema({
+      type: 'object',
+      properties: {
+        kind: { enum: ['a', 'b'] },
+        'x/y~z': { type: 'object', properties: { n: { type: 'number' } } },
+      },
+      required: ['kind'],
+      additionalProperties: false,
+    });
+    expect(refusal(() => validateRecord(schema, {}))).toEqual({
+      code: 'VALIDATION_FAILED',
+      message: 'kind: is required',
+      details: { field: 'kind', reason: 'is required' },
+    });
+    expect(refusal(() => validateRecord(schema, { kind: 'a', extra: 1 })).message).toBe(
+      'extra: is not allowed (additionalProperties: false)',
+    );
+    expect(refusal(() => validateRecord(schema, { kind: 'c' })).message).toBe('kind: must be one of ["a","b"]');
+    // JSON pointer escapes (~1 for "/", ~0 for "~") are undone in the field name.
+    expect(refusal(() => validateRecord(schema, { kind: 'a', 'x/y~z': { n: 'one' } })).message).toBe(
+      'x/y~z.n: must be number',
+    );
+  });
+
+  it('names the record itself when the root breaks the schema', () => {
+    const schema = parseRecordSchema({ type: 'object', minProperties: 2 });
+    expect(refusal(() => validateRecord(schema, { a: 1 })).details).toEqual({
+      field: '(record)',
+      reason: 'must NOT have fewer than 2 properties',
+    });
+  });
+
+  it('validates against a schema object it has not compiled yet', () => {
+    const schema = { type: 'object', required: ['a'] } as Parameters<typeof validateRecord>[0];
+    expect(refusal(() => validateRecord(schema, {})).message).toBe('a: is required');
+    validateRecord(schema, { a: 1 });
+  });
+});

@@ -148,3 +148,35 @@ describe('Subscriber', () => {
     expect(token.sub.expiry(5000)).toBe('token-expired'); // the token's end is reported first
   });
 });
+
+describe('Subscriber: what it counts and writes', () => {
+  it('counts the events and bytes it wrote, live and after a replay, and not what it dropped', () => {
+    const { connection, sub } = subscriber();
+    deliver(sub, [event(1), event(2)]); // parked
+    sub.lastSeq = 0;
+    sub.goLive(3000);
+    expect(sub.eventsSent).toBe(2);
+    deliver(sub, [event(3)]);
+    expect(sub.eventsSent).toBe(3);
+    deliver(sub, [event(2), event(3), event(4)]); // overlaps what was written: only 4 is new
+    expect(sub.eventsSent).toBe(4);
+    expect(data(connection)).toEqual(['e1', 'e2', 'e3', 'e4']);
+    expect(sub.bytesSent).toBe(connection.chunks.reduce((n, c) => n + c.length, 0));
+    expect(sub.bytesSent).toBeGreaterThan(0);
+  });
+
+  it('writes one parked event as its own frame and several as one joined chunk', () => {
+    const one = subscriber();
+    const e1 = event(1);
+    deliver(one.sub, [e1]);
+    one.sub.goLive(3000);
+    expect(one.connection.chunks).toHaveLength(1);
+    expect(one.connection.chunks[0]).toBe(e1.frame);
+    const two = subscriber();
+    deliver(two.sub, [event(1)]);
+    deliver(two.sub, [event(2)]);
+    two.sub.goLive(3000);
+    expect(two.connection.chunks).toHaveLength(1);
+    expect(data(two.connection)).toEqual(['e1', 'e2']);
+  });
+});

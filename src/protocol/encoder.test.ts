@@ -98,3 +98,41 @@ describe('encode then parse (property)', () => {
     );
   });
 });
+
+describe('encoder refusals and comments, exactly', () => {
+  const refusal = (fn: () => unknown): SseHubError => {
+    try {
+      fn();
+    } catch (err) {
+      return err as SseHubError;
+    }
+    throw new Error('accepted');
+  };
+
+  it('names the field that would break the frame', () => {
+    for (const field of ['id', 'event'] as const) {
+      const err = refusal(() => encodeMessage({ [field]: 'a\nb' }));
+      expect([err.code, err.message, err.details]).toEqual([
+        'INVALID_FIELD',
+        `The ${field} field must not contain CR, LF or NUL characters`,
+        { field },
+      ]);
+    }
+  });
+
+  it('takes a retry of 0, and names the retry field when refusing one', () => {
+    expect(encodeMessage({ retry: 0 })).toBe('retry: 0\n\n');
+    const err = refusal(() => encodeMessage({ retry: -1 }));
+    expect([err.code, err.message, err.details]).toEqual([
+      'INVALID_FIELD',
+      'The retry field must be a non-negative integer',
+      { field: 'retry' },
+    ]);
+  });
+
+  it('writes comment text after a colon and a space, one line per line, and bare colons for empty lines', () => {
+    expect(encodeComment('ping').toString()).toBe(': ping\n\n');
+    expect(encodeComment('a\nb\r\n\rc').toString()).toBe(': a\n: b\n:\n: c\n\n');
+    expect(encodeComment('é').equals(Buffer.from(': é\n\n', 'utf8'))).toBe(true);
+  });
+});

@@ -109,3 +109,87 @@ describe('SseParser (WHATWG parsing algorithm)', () => {
     ]);
   });
 });
+
+describe('SseParser: exact field handling', () => {
+  it('hands comments over without the colon and one leading space', () => {
+    expect(run([': hello\n:  two\n:\n:x\n']).comments).toEqual(['hello', ' two', '', 'x']);
+  });
+
+  it('reports digit-only retry values as numbers, and nothing else', () => {
+    expect(run(['retry: 1500\nretry:0\nretry: 15a\nretry:\nretry: -1\nretry: 1.5\n']).retries).toEqual([1500, 0]);
+  });
+
+  it('reports every id that sets the last event id, even without an event', () => {
+    const ids: string[] = [];
+    const parser = new SseParser({ onId: (id) => ids.push(id) });
+    parser.feed('id: 1\n\nid\n\nid: a\0b\n\nid:  2\n\n');
+    expect(ids).toEqual(['1', '', ' 2']);
+    expect(parser.lastEventId).toBe(' 2');
+  });
+
+  it('takes a bare `event` or `data` line as an empty value', () => {
+    const { events } = run(['event\ndata\n\n', 'event: x\ndata: 1\n\n']);
+    expect(events.map((e) => [e.type, e.data])).toEqual([
+      ['message', ''],
+      ['x', '1'],
+    ]);
+  });
+
+  it('ends a line at a CR that closes a chunk, whatever the next chunk starts with', () => {
+    expect(run(['data: a\r', 'data: b\r', '\r']).events.map((e) => e.data)).toEqual(['a\nb']);
+    expect(run(['data: a\r', '\n\r', '\n']).events.map((e) => e.data)).toEqual(['a']);
+  });
+
+  it('discards the partial line and event at end(), and a CR pending from before', () => {
+    const { parser, events } = run(['data: x\ndata: par', 'tial']);
+    parser.end();
+    parser.feed('data: y\r');
+    parser.end();
+    parser.feed('\ndata: z\n\n');
+    expect(events.map((e) => e.data)).toEqual(['z']);
+  });
+
+  it('waits for text before deciding on a BOM: an empty first chunk changes nothing', () => {
+    const { events } = run([new Uint8Array(0), '', '\uFEFFdata: a\n\n']);
+    expect(events.map((e) => e.data)).toEqual(['a']);
+  });
+
+  it('dispatches with the last id in force, and keeps it for later events', () => {
+    const { events } = run(['id: 7\ndata: a\n\ndata: b\n\n'], '3');
+    expect(events.map((e) => [e.lastEventId, e.data])).toEqual([
+      ['7', 'a'],
+      ['7', 'b'],
+    ]);
+  });
+
+  it('keeps an inner trailing LF of the data', () => {
+    expect(run(['data: a\ndata:\n\n']).events.map((e) => e.data)).toEqual(['a\n']);
+  });
+});
+
+describe('SseParser: more exact cases', () => {
+  it('strips only a space right after the colon of a comment', () => {
+    expect(run([':a b\n']).comments).toEqual(['a b']);
+  });
+
+  it('starts the data afresh after end()', () => {
+    const { parser, events } = run(['data: x\n']);
+    parser.end();
+    parser.feed('data: y\n\n');
+    expect(events.map((e) => e.data)).toEqual(['y']);
+  });
+
+  it('forgets an event type given before end()', () => {
+    const { parser, events } = run(['event: x\n']);
+    parser.end();
+    parser.feed('data: y\n\n');
+    expect(events.map((e) => e.type)).toEqual(['message']);
+  });
+
+  it('dispatches without an onEvent handler', () => {
+    const ids: string[] = [];
+    const parser = new SseParser({ onId: (id) => ids.push(id) });
+    parser.feed('id: 1\ndata: x\n\n');
+    expect(ids).toEqual(['1']);
+  });
+});

@@ -61,3 +61,65 @@ describe('topics', () => {
     expect(m('c')).toBe(false);
   });
 });
+
+describe('topics, exactly', () => {
+  const message = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      return { code: (err as { code: string }).code, message: (err as Error).message };
+    }
+    throw new Error('accepted');
+  };
+
+  it('takes topics of exactly 256 characters, and names a longer one cut at 80', () => {
+    expect(assertTopic('x'.repeat(256))).toHaveLength(256);
+    expect(message(() => assertTopic('y'.repeat(257)))).toEqual({
+      code: 'INVALID_TOPIC',
+      message: `Topic "${'y'.repeat(80)}…" is longer than 256 characters`,
+    });
+  });
+
+  it('shows a topic of up to 80 characters whole in a refusal', () => {
+    expect(message(() => assertTopic(`${'z'.repeat(78)} a`)).message).toBe(
+      `Topic "${'z'.repeat(78)} a" has an invalid segment: segments are non-empty and contain no whitespace, "*", "/" or NUL`,
+    );
+    expect(message(() => assertTopic(`${'z'.repeat(79)} a`)).message).toContain(`"${'z'.repeat(79)} …"`);
+    expect(message(() => assertTopic('a b')).code).toBe('INVALID_TOPIC');
+  });
+
+  it('refuses the empty topic as such', () => {
+    expect(message(() => assertTopic(''))).toEqual({
+      code: 'INVALID_TOPIC',
+      message: 'A topic must be a non-empty string',
+    });
+  });
+
+  it('allows * in any segment of a pattern', () => {
+    expect(assertTopicPattern('*/b/*')).toBe('*/b/*');
+    expect(assertTopicPattern('a/*/**')).toBe('a/*/**');
+  });
+
+  it('matches * against exactly one segment, never fewer or more', () => {
+    const match = compilePattern('a/*');
+    expect(match('a/b')).toBe(true);
+    expect(match('a')).toBe(false);
+    expect(match('a/b/c')).toBe(false);
+  });
+
+  it('needs every fixed segment before a ** that follows a *', () => {
+    const match = compilePattern('a/*/**');
+    expect(match('a')).toBe(false);
+    expect(match('a/b')).toBe(true);
+    expect(match('a/b/c/d')).toBe(true);
+    expect(match('b/c')).toBe(false);
+  });
+
+  it('matches a multi-segment prefix with **', () => {
+    const match = compilePattern('a/b/**');
+    expect(match('a/b')).toBe(true);
+    expect(match('a/b/c/d')).toBe(true);
+    expect(match('a/bc')).toBe(false);
+    expect(match('ab')).toBe(false);
+  });
+});

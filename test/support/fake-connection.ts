@@ -65,7 +65,8 @@ export class FakeConnection implements Connection {
   #finish(): void {
     if (this.ended) return;
     this.ended = true;
-    this.#onDrain = [];
     for (const listener of this.#onClose.splice(0)) listener();
+    // As NodeConnection does: a close also ends every wait for a drain (the writer then sees it closed).
+    for (const listener of this.#onDrain.splice(0)) listener();
   }
 }
