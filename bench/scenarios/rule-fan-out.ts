@@ -91,7 +91,8 @@ async function measure(streams: number, principalOf: (i: number) => Principal, r
       logLevel: 'silent',
       // Auth on, so rules apply; the principals are made directly (no token parsing in the measurement).
       jwtSecret: 'bench-secret-bench-secret-bench-secret-0123',
-      maxStreamsPerClient: streams,
+      // The canary holds a stream of its own under the same (in-process) client.
+      maxStreamsPerClient: streams + 10,
       collections: { messages: { rules: { read: readRule, create: 'true' } } },
     });
     const { hub } = sseHub;
