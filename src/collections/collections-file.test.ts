@@ -51,7 +51,7 @@ describe('readCollectionsFile', () => {
     }
     for (const value of ['[]', 'null', '"x"']) {
       const file = fileWith(`{"tasks": ${value}}`);
-      expect(refusal(file)).toBe(`In ${file}, "tasks" must be an object such as {"schema": {...}}`);
+      expect(refusal(file)).toBe(`In ${file}, "tasks" must be an object of settings (schema, rules)`);
     }
   });
 

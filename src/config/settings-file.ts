@@ -24,7 +24,10 @@ export function readSettingsFile(
   }
   for (const [name, settings] of Object.entries(parsed)) {
     if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
-      throw new SseHubError('INVALID_CONFIG', `In ${file}, "${name}" must be an object such as ${example}`);
+      throw new SseHubError(
+        'INVALID_CONFIG',
+        `In ${file}, "${name}" must be an object of settings (${allowed.join(', ')})`,
+      );
     }
     const unknown = Object.keys(settings).filter((key) => !allowed.includes(key));
     if (unknown.length > 0) {
