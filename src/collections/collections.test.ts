@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { refusedWith as refusal } from '../../test/support/refusal.js';
 import { tempDir } from '../../test/support/temp-dir.js';
 import { anonymousPrincipal, type Principal, tokenPrincipal } from '../auth/principal.js';
-import { SseHubError } from '../errors.js';
 import { SqliteEventLog } from '../log/sqlite-log.js';
 import { CollectionAccess } from './collection-access.js';
 import { type CollectionLimits, Collections, DEFAULT_MAX_SNAPSHOT_BYTES } from './collections.js';
@@ -28,16 +28,6 @@ async function collections(limits: Partial<CollectionLimits> = {}) {
 
 const user = (sub: string): Principal => tokenPrincipal({ sub }, { subscribe: ['**'], publish: ['**'], admin: false });
 const admin = tokenPrincipal({ sub: 'root' }, { subscribe: ['**'], publish: ['**'], admin: true });
-
-async function refusal(fn: () => Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await fn();
-  } catch (err) {
-    if (err instanceof SseHubError) return { code: err.code, message: err.message };
-    throw err;
-  }
-  throw new Error('accepted');
-}
 
 describe('Collections', () => {
   it('writes, reads, patches, replaces and deletes records', async () => {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { refusalOf as refusal } from '../../test/support/refusal.js';
 import { tempDir } from '../../test/support/temp-dir.js';
 import { SseHubError } from '../errors.js';
 import { formatEventId } from '../log/event-id.js';
@@ -18,16 +19,6 @@ async function storeOnLog() {
   await log.open();
   cleanup.push(() => log.close());
   return { log, store: new SqliteCollectionStore(log) };
-}
-
-async function refusal(fn: () => Promise<unknown>): Promise<SseHubError> {
-  try {
-    await fn();
-  } catch (err) {
-    if (err instanceof SseHubError) return err;
-    throw err;
-  }
-  throw new Error('accepted');
 }
 
 const limits = { maxRecords: 100, maxBytes: 1_000_000 };

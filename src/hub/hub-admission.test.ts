@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { coreHub } from '../../test/support/core-hub.js';
 import { FakeConnection } from '../../test/support/fake-connection.js';
+import { refusedWith as refusal } from '../../test/support/refusal.js';
 import { anonymousPrincipal, OPEN_PRINCIPAL, type Principal, tokenPrincipal } from '../auth/principal.js';
-import { SseHubError } from '../errors.js';
 import { MemoryEventLog } from '../log/memory-log.js';
 import type { Hub, HubSettings } from './hub.js';
 import { INTERNAL_PRINCIPAL } from './reserved-topics.js';
@@ -21,16 +21,6 @@ async function startHub(settings: Partial<HubSettings> = {}): Promise<Hub> {
 
 function reader(sub: string, subscribe: string[], publish: string[] = [], admin = false): Principal {
   return tokenPrincipal({ sub }, { subscribe, publish, admin });
-}
-
-async function refusal(fn: () => unknown): Promise<{ code: string; message: string }> {
-  try {
-    await fn();
-  } catch (err) {
-    if (err instanceof SseHubError) return { code: err.code, message: err.message };
-    throw err;
-  }
-  throw new Error('expected a refusal');
 }
 
 describe('Hub.publish', () => {
