@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseConfig } from '../config/hub-options.js';
 import { SseHubError } from '../errors.js';
 
 /** Change capture from PostgreSQL (docs/postgres.md). Validated once, here. */
@@ -37,13 +38,9 @@ export type PostgresCaptureInput = z.input<typeof postgresCaptureSchema>;
 export type PostgresCaptureConfig = z.output<typeof postgresCaptureSchema>;
 
 export function parsePostgresCapture(input: PostgresCaptureInput): PostgresCaptureConfig {
-  const result = postgresCaptureSchema.safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new SseHubError('INVALID_CONFIG', `postgres.${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
-  }
-  const tables = result.data.capture.map(qualifiedTable);
-  for (const name of Object.keys(result.data.tables)) {
+  const config = parseConfig(postgresCaptureSchema, input, '', 'postgres.');
+  const tables = config.capture.map(qualifiedTable);
+  for (const name of Object.keys(config.tables)) {
     if (!tables.includes(qualifiedTable(name))) {
       throw new SseHubError(
         'INVALID_CONFIG',
@@ -51,7 +48,7 @@ export function parsePostgresCapture(input: PostgresCaptureInput): PostgresCaptu
       );
     }
   }
-  return result.data;
+  return config;
 }
 
 /** `orders` is `public.orders`. */

@@ -157,11 +157,16 @@ export function describeIssues(error: z.ZodError, prefix = ''): string {
     .join('; ');
 }
 
+/** Validates `input` against `schema` once; INVALID_CONFIG naming every issue, each path after `prefix`. */
+export function parseConfig<S extends z.ZodType>(schema: S, input: unknown, what: string, prefix = ''): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new SseHubError('INVALID_CONFIG', `${what}${describeIssues(result.error, prefix)}`);
+  return result.data;
+}
+
 export function parseHubOptions(input: HubOptionsInput): HubConfig {
   const { log: _log, logger: _logger, ...rest } = input;
-  const result = hubOptionsSchema.strict().safeParse(rest);
-  if (!result.success) throw new SseHubError('INVALID_CONFIG', `Invalid hub options: ${describeIssues(result.error)}`);
-  return result.data;
+  return parseConfig(hubOptionsSchema.strict(), rest, 'Invalid hub options: ');
 }
 
 /**
@@ -202,9 +207,5 @@ export type TransportOptionsInput = z.input<typeof transportOptionsSchema>;
 export type TransportConfig = z.output<typeof transportOptionsSchema>;
 
 export function parseTransportOptions(input: TransportOptionsInput): TransportConfig {
-  const result = transportOptionsSchema.safeParse(input);
-  if (!result.success) {
-    throw new SseHubError('INVALID_CONFIG', `Invalid server options: ${describeIssues(result.error)}`);
-  }
-  return result.data;
+  return parseConfig(transportOptionsSchema, input, 'Invalid server options: ');
 }
