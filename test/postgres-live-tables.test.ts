@@ -336,6 +336,22 @@ describe.skipIf(!run)('live tables over captured PostgreSQL tables', () => {
       try {
         const alice = bearer(await hsToken({ sub: 'alice', rights: { subscribe: ['db/**'] } }));
         const admin = bearer(await hsToken({ sub: 'root', rights: { subscribe: ['**'], admin: true } }));
+        // Without a right on db/: refused, and the same refusal for a table that is not captured (no probing).
+        const eve = bearer(await hsToken({ sub: 'eve', rights: { subscribe: ['collections/**'] } }));
+        for (const table of ['secrets', 'not_captured']) {
+          const anonymous = await fetch(`${hub.url}/db/${table}/live`);
+          expect([anonymous.status, ((await anonymous.json()) as { error: { code: string } }).error.code]).toEqual([
+            401,
+            'TOKEN_MISSING',
+          ]);
+          const other = await fetch(`${hub.url}/db/${table}/live`, { headers: eve });
+          expect([other.status, ((await other.json()) as { error: { code: string } }).error.code]).toEqual([
+            403,
+            'FORBIDDEN',
+          ]);
+        }
+        const unknown = await fetch(`${hub.url}/db/not_captured/live`, { headers: alice });
+        expect(unknown.status).toBe(404);
         const startId = (await hub.hub.hub.historyBounds()).head;
         const live = await liveStream(hub.url, 'secrets', { headers: alice });
         const events = await openStream(hub.url, ['db/**'], { headers: alice });

@@ -21,8 +21,11 @@ export function liveTableRoutes(hub: Hub, tables: readonly string[], deps: LiveT
       return false;
     }
     const table = byTopic.get(name);
-    // The captured tables are not listed: the answer goes to anyone, signed in or not.
+    const principal = await context.principal();
     if (table === undefined) {
+      // Which tables are captured is told only to callers who could read them: the
+      // others get the refusal admission gives for a captured table (nothing to probe).
+      hub.admit(principal, { topics: [`${CAPTURE_ROOT}/${name}`], clientAddress: context.clientAddress }).cancel();
       throw new SseHubError('NOT_FOUND', `No captured table "${name.slice(0, 80)}" (see --capture)`);
     }
     if (req.method !== 'GET') throw methodNotAllowed('GET');
@@ -38,7 +41,7 @@ export function liveTableRoutes(hub: Hub, tables: readonly string[], deps: LiveT
         lastEventId: lastEventIdOf(req, url),
         clientAddress: context.clientAddress,
       },
-      await context.principal(),
+      principal,
     );
     return true;
   };
